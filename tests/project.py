@@ -1,0 +1,87 @@
+"""What the tests know about the project's files: pages, includes, figures, snippets."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+FIGURES = DOCS / "figures"
+BUILD_SCRIPT = ROOT / "scripts" / "build.py"
+
+_spec = importlib.util.spec_from_file_location("dlcamp_build", BUILD_SCRIPT)
+build = importlib.util.module_from_spec(_spec)
+sys.modules["dlcamp_build"] = build  # dataclasses look their module up there
+_spec.loader.exec_module(build)
+
+INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.M)
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+HEADING = re.compile(r"^(#{1,6})\s", re.M)
+FENCE = re.compile(r"^(```|~~~)", re.M)
+
+
+def zh_pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md") if not p.name.endswith(".en.md"))
+
+
+def en_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.en.md"))
+
+
+def all_pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def en_twin(zh: Path) -> Path:
+    return zh.with_name(zh.stem + ".en.md")
+
+
+def includes(page: Path) -> list[str]:
+    """The `--8<--` targets of a page, as written: 'path' or 'path:section'."""
+    return INCLUDE.findall(page.read_text())
+
+
+def split_include(target: str) -> tuple[Path, str | None]:
+    path, _, section = target.partition(":")
+    return ROOT / path, section or None
+
+
+def images(page: Path) -> list[Path]:
+    """Image files a page shows, resolved to paths inside docs/."""
+    return [(page.parent / ref).resolve() for ref in IMAGE.findall(page.read_text())
+            if "://" not in ref]
+
+
+def structure(page: Path) -> list[str]:
+    """The page's skeleton: heading levels, includes, images and fences, in order."""
+    text = page.read_text()
+    items = []
+    for m in re.finditer(r"^(#{1,6})\s|^\s*--8<--\s+\"([^\"]+)\"|!\[[^\]]*\]\(([^)\s]+)"
+                         r"|^\s*(```|~~~)(\w*)|^\s*(\?\?\?|!!!|===)", text, re.M):
+        heading, include, image, fence, lang, block = m.groups()
+        if heading:
+            items.append(f"h{len(heading)}")
+        elif include:
+            items.append(f"include {include}")
+        elif image:
+            items.append(f"image {image}")
+        elif fence:
+            items.append(f"fence {lang}")
+        elif block:
+            items.append(f"block {block}")
+    return items
+
+
+def pages_using(path: Path) -> list[str]:
+    rel = path.relative_to(ROOT).as_posix()
+    return [p.relative_to(ROOT).as_posix() for p in all_pages()
+            if any(split_include(t)[0] == path for t in includes(p))
+            or rel in p.read_text()]
+
+
+def run_build(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BUILD_SCRIPT), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)

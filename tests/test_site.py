@@ -1,0 +1,125 @@
+"""The site: strict build, both languages with the same structure, every include, figure
+and snippet accounted for, and no broken internal links or anchors in the built HTML."""
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from project import (DOCS, FIGURES, ROOT, build, en_pages, en_twin, images, includes,
+                     split_include, structure, zh_pages, all_pages)
+
+pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                           "--site-dir", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}"
+    return out
+
+
+def test_strict_build(site):
+    assert (site / "index.html").exists() and (site / "en" / "index.html").exists()
+
+
+def test_every_page_in_both_languages():
+    missing = [f"{p.relative_to(ROOT)} has no English twin {en_twin(p).name}"
+               for p in zh_pages() if not en_twin(p).exists()]
+    missing += [f"{p.relative_to(ROOT)} has no Chinese original"
+                for p in en_pages() if not p.with_name(p.name.replace(".en.md", ".md")).exists()]
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("page", zh_pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_same_structure_in_both_languages(page):
+    twin = en_twin(page)
+    if not twin.exists():
+        pytest.skip("reported by test_every_page_in_both_languages")
+    zh, en = structure(page), structure(twin)
+    assert zh == en, (f"{page.relative_to(ROOT)} and {twin.name} differ in headings, "
+                      f"includes, figures or code blocks:\n zh: {zh}\n en: {en}")
+
+
+def test_includes_exist():
+    problems = []
+    for page in all_pages():
+        for target in includes(page):
+            path, section = split_include(target)
+            if not path.exists():
+                problems.append(f"{page.relative_to(ROOT)}: includes missing {target}")
+            elif section and f"--8<-- [start:{section}]" not in path.read_text():
+                problems.append(f"{page.relative_to(ROOT)}: {path.name} has no section "
+                                f"'{section}'")
+    assert not problems, "\n".join(problems)
+
+
+def test_figures_exist():
+    problems = [f"{page.relative_to(ROOT)}: shows missing {img.relative_to(ROOT)}"
+                for page in all_pages() for img in images(page) if not img.exists()]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_snippet_is_used():
+    included = {split_include(t)[0] for p in all_pages() for t in includes(p)}
+    unused = [s.path.relative_to(ROOT).as_posix()
+              for s in build.discover(ROOT / "snippets") if s.path not in included]
+    assert not unused, f"snippets no page includes: {unused}"
+
+
+def test_every_figure_and_output_is_used():
+    used = {img for p in all_pages() for img in images(p)}
+    used |= {split_include(t)[0] for p in all_pages() for t in includes(p)}
+    unused = [f.relative_to(ROOT).as_posix() for f in sorted(FIGURES.glob("*/*"))
+              if f.suffix in {".svg", ".png", ".txt"} and f not in used]
+    assert not unused, f"generated files no page shows: {unused}"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "link" and attrs.get("rel") == "alternate"):
+                self.links.append(attrs[name])
+
+
+def _parse(path: Path, cache: dict) -> _Links:
+    if path not in cache:
+        parser = _Links()
+        parser.feed(path.read_text(errors="replace"))
+        cache[path] = parser
+    return cache[path]
+
+
+def test_no_broken_internal_links(site):
+    cache, broken = {}, []
+    for page in sorted(site.rglob("*.html")):
+        for link in _parse(page, cache).links:
+            url = urlsplit(link)
+            if url.scheme or link.startswith("//") or link.startswith("mailto:"):
+                continue
+            target = page if not url.path else (page.parent / unquote(url.path)).resolve()
+            if url.path.startswith("/"):
+                target = site / unquote(url.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {link} (no such file)")
+            elif url.fragment and target.suffix == ".html":
+                if unquote(url.fragment) not in _parse(target, cache).ids:
+                    broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(sorted(set(broken)))
