@@ -368,7 +368,7 @@ def build(args: argparse.Namespace) -> int:
         print_table(results)
     for r in failed:
         print(f"\nFAILED {r.message}", file=sys.stderr)
-    print(f"\n{len(todo) - len(failed)} ran, {cached} cached, {len(failed)} failed")
+    print(f"\n{len(todo) - len(failed)} ok, {cached} cached, {len(failed)} failed")
     return 1 if failed else 0
 
 

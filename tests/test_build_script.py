@@ -38,7 +38,7 @@ def test_run_then_cache_hit_then_miss(project):
     write(project, "demo/b.py", 'print("b")\n')
     proc, out = build(project)
     assert proc.returncode == 0, out
-    assert "2 ran, 0 cached, 0 failed" in out
+    assert "2 ok, 0 cached, 0 failed" in out
     figs = project / "figures" / "demo"
     assert (figs / "demo.svg").read_text() == "<svg>a</svg>"
     assert (figs / "a.txt").read_text() == "answer: 42\n"
@@ -47,17 +47,17 @@ def test_run_then_cache_hit_then_miss(project):
     assert manifest["device"] == "cpu" and manifest["profile"] == "full"
 
     proc, out = build(project)
-    assert proc.returncode == 0 and "0 ran, 2 cached, 0 failed" in out, out
+    assert proc.returncode == 0 and "0 ok, 2 cached, 0 failed" in out, out
 
     write(project, "demo/b.py", 'print("b, edited")\n')  # only b changes
     proc, out = build(project)
-    assert "1 ran, 1 cached, 0 failed" in out, out
+    assert "1 ok, 1 cached, 0 failed" in out, out
     assert (figs / "b.txt").read_text() == "b, edited\n"
 
     proc, out = build(project, "--quick")  # another profile is another cache key
-    assert "2 ran, 0 cached" in out, out
+    assert "2 ok, 0 cached" in out, out
     proc, out = build(project, "--quick", "--force", "demo/a")
-    assert "1 ran, 0 cached" in out, out
+    assert "1 ok, 0 cached" in out, out
 
 
 def test_failure_keeps_previous_figures_and_others_still_run(project):
@@ -177,5 +177,5 @@ def test_changed_mode_keeps_figures_made_elsewhere(project):
     path.write_text(json.dumps(manifest))
     b.write_text('print("b, edited")\n')
     proc, out = build(project, "--changed")
-    assert "1 ran, 1 cached" in out, out  # a keeps its GPU figures, b reruns
+    assert "1 ok, 1 cached" in out, out  # a keeps its GPU figures, b reruns
     assert json.loads(path.read_text())["device"] == "cuda"

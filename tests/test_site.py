@@ -123,3 +123,27 @@ def test_no_broken_internal_links(site):
                 if unquote(url.fragment) not in _parse(target, cache).ids:
                     broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(sorted(set(broken)))
+
+
+def test_language_switcher_leads_to_the_same_page(site):
+    problems = []
+    for page in sorted(site.rglob("index.html")):
+        rel = page.relative_to(site)
+        if rel.parts[0] in {"assets", "search"}:
+            continue
+        in_en = rel.parts[0] == "en"
+        zh_twin = site / Path(*rel.parts[1:]) if in_en else page
+        en_twin_page = page if in_en else site / "en" / rel
+        html = page.read_text()
+        for lang, want in (("zh", zh_twin), ("en", en_twin_page)):
+            m = re.search(rf'href="([^"]*)" hreflang="{lang}"', html)
+            if not m:
+                problems.append(f"{rel}: no language link for '{lang}'")
+                continue
+            href = m.group(1)
+            base = site if href.startswith("/") else page.parent
+            target = (base / href.lstrip("/")).resolve() / "index.html"
+            if target != want.resolve():
+                problems.append(f"{rel}: '{lang}' link goes to {m.group(1)}, "
+                                f"not {want.relative_to(site)}")
+    assert not problems, "\n".join(problems)
