@@ -294,7 +294,7 @@ def build(args: argparse.Namespace) -> int:
     rc = rc_file.read_bytes() if rc_file.exists() else b""
     chosen = select(discover(snippets_dir), args.patterns)
     if args.shard:
-        index, count = (int(n) for n in args.shard.split("/"))
+        index, count = args.shard
         chosen = chosen[index::count]
     profile = "quick" if args.quick else "full"
 
@@ -401,6 +401,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             assert 0 <= index < count
         except (ValueError, AssertionError):
             parser.error(f"--shard wants I/N with 0 <= I < N, got '{args.shard}'")
+        args.shard = (index, count)
     return args
 
 

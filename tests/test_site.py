@@ -105,6 +105,15 @@ def _parse(path: Path, cache: dict) -> _Links:
     return cache[path]
 
 
+def _resolve(site: Path, page: Path, path: str) -> Path:
+    """The file a link's path points to in the built site ('' is the page itself)."""
+    if not path:
+        return page
+    base = site if path.startswith("/") else page.parent
+    target = (base / unquote(path).lstrip("/")).resolve()
+    return target / "index.html" if target.is_dir() else target
+
+
 def test_no_broken_internal_links(site):
     cache, broken = {}, []
     for page in sorted(site.rglob("*.html")):
@@ -112,11 +121,7 @@ def test_no_broken_internal_links(site):
             url = urlsplit(link)
             if url.scheme or link.startswith("//") or link.startswith("mailto:"):
                 continue
-            target = page if not url.path else (page.parent / unquote(url.path)).resolve()
-            if url.path.startswith("/"):
-                target = site / unquote(url.path).lstrip("/")
-            if target.is_dir():
-                target = target / "index.html"
+            target = _resolve(site, page, url.path)
             if not target.exists():
                 broken.append(f"{page.relative_to(site)}: {link} (no such file)")
             elif url.fragment and target.suffix == ".html":
@@ -140,10 +145,7 @@ def test_language_switcher_leads_to_the_same_page(site):
             if not m:
                 problems.append(f"{rel}: no language link for '{lang}'")
                 continue
-            href = m.group(1)
-            base = site if href.startswith("/") else page.parent
-            target = (base / href.lstrip("/")).resolve() / "index.html"
-            if target != want.resolve():
+            if _resolve(site, page, m.group(1)) != want.resolve():
                 problems.append(f"{rel}: '{lang}' link goes to {m.group(1)}, "
                                 f"not {want.relative_to(site)}")
     assert not problems, "\n".join(problems)
