@@ -355,8 +355,10 @@ def build(args: argparse.Namespace) -> int:
                     print(f"[{done}/{len(todo)}] {mark:6s} {result.snippet.id} "
                           f"({result.seconds:.1f} s)", flush=True)
                 if not finished:  # a heartbeat, so a long run does not look stuck
-                    print(f"  ... {len(pending)} still running after "
-                          f"{time.monotonic() - started:.0f} s", flush=True)
+                    running = [futures[f].id for f in pending if f.running()]
+                    print(f"  ... {time.monotonic() - started:.0f} s: running "
+                          f"{', '.join(running)}; {len(pending) - len(running)} waiting",
+                          flush=True)
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             print("\ninterrupted: finished snippets are saved, the rest keep their old figures")
