@@ -53,8 +53,9 @@ for max_norm in [None, 1.0]:
         losses.append(loss.item())
     label = f"clipped at {max_norm}" if max_norm else "no clipping"
     runs[label] = (losses, norms)
-    print(f"{label:15s}: |grad| at step 0 {norms[0]:8.1f}, loss {losses[0]:.2f} -> "
-          f"{losses[-1]:.3f} after {num_steps} steps")
+    clipped = sum(n > max_norm for n in norms) if max_norm else 0
+    print(f"{label:15s}: loss {losses[0]:.2f} -> {losses[-1]:.3f} after {num_steps} "
+          f"steps; |grad| at step 0 {norms[0]:.1f}; {clipped} steps clipped")
 # --8<-- [end:train]
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
