@@ -185,6 +185,9 @@ def snippet_env(profile: str, force_cpu: bool, threads: int, rc_file: Path) -> d
         PYTHONUNBUFFERED="1",
         OMP_NUM_THREADS=str(threads),
     )
+    # Datasets (MNIST) live in data/ at the repository root unless DLCAMP_DATA points
+    # elsewhere, never in the scratch folder whose files become the page's outputs.
+    env.setdefault("DLCAMP_DATA", str(ROOT / "data"))
     env.pop("DLCAMP_QUICK", None)
     if profile == "quick":
         env["DLCAMP_QUICK"] = "1"
@@ -310,7 +313,9 @@ def build(args: argparse.Namespace) -> int:
     device, device_name = detect_device(args.cpu)
     libs = versions()
     jobs = args.jobs or (1 if device == "cuda" else max(1, os.cpu_count() or 1))
-    threads = max(1, (os.cpu_count() or 1) // jobs)
+    # Share the cores between parallel snippets, unless OMP_NUM_THREADS says otherwise
+    # (the tests set it to 1: pytest-xdist already runs one snippet per core).
+    threads = int(os.environ.get("OMP_NUM_THREADS") or max(1, (os.cpu_count() or 1) // jobs))
     env = snippet_env(profile, args.cpu, threads, rc_file)
     out.mkdir(parents=True, exist_ok=True)
     print(f"device: {device} ({device_name}); profile: {profile}; jobs: {jobs}; "
