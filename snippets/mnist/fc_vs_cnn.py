@@ -139,3 +139,5 @@ drop = {m: mean[m, "original"] - mean[m, "shuffled"] for m in ("MLP", "CNN")}
 print(f"accuracy lost to the shuffle: MLP {drop['MLP']:.4f}, CNN {drop['CNN']:.4f}")
 assert mean["CNN", "original"] > mean["MLP", "original"], "the CNN should beat the MLP"
 assert drop["CNN"] > drop["MLP"] + 0.01, "shuffling pixels should hurt the CNN more"
+spread = max(statistics.stdev(results["MLP", d]) for d in ("original", "shuffled"))
+assert abs(drop["MLP"]) < 2 * spread, "for the MLP, the shuffle should be within noise"
