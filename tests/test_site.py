@@ -149,3 +149,37 @@ def test_language_switcher_leads_to_the_same_page(site):
                 problems.append(f"{rel}: '{lang}' link goes to {m.group(1)}, "
                                 f"not {want.relative_to(site)}")
     assert not problems, "\n".join(problems)
+
+
+def _meta(html: str) -> tuple[str | None, str | None]:
+    lang = re.search(r'<html lang="([^"]+)"', html)
+    desc = re.search(r'<meta name="description" content="([^"]*)"', html)
+    return (lang and lang.group(1)), (desc and desc.group(1))
+
+
+def test_every_page_has_its_own_description_in_its_language(site):
+    """Search engines and link previews show the description: one per page, per language."""
+    problems, seen = [], {}
+    for page in sorted(site.rglob("index.html")):
+        rel = page.relative_to(site)
+        if rel.parts[0] in {"assets", "search"}:
+            continue
+        want = "en" if rel.parts[0] == "en" else "zh"
+        lang, desc = _meta(page.read_text())
+        if lang != want:
+            problems.append(f"{rel}: <html lang={lang!r}>, expected {want!r}")
+        has_chinese = bool(desc and re.search(r"[\u4e00-\u9fff]", desc))
+        if not desc or has_chinese != (want == "zh"):
+            problems.append(f"{rel}: description {desc!r} is missing or not in {want}")
+        elif desc in seen:
+            problems.append(f"{rel}: same description as {seen[desc]}")
+        else:
+            seen[desc] = rel
+    assert not problems, "\n".join(problems)
+
+
+def test_404_page_speaks_both_languages(site):
+    html = (site / "404.html").read_text()
+    assert "找不到页面" in html and "Page not found" in html
+    links = _parse(site / "404.html", {}).links
+    assert "/" in links and "/en/" in links, "the 404 page should link to both home pages"
