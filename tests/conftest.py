@@ -13,8 +13,7 @@ from fake_mnist import write_fake_mnist
 # A proxy nobody listens on: any download attempt fails at once instead of going out.
 for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
     os.environ[var] = "http://127.0.0.1:9"
-os.environ.pop("no_proxy", None)
-os.environ.pop("NO_PROXY", None)
+os.environ["no_proxy"] = os.environ["NO_PROXY"] = "localhost,127.0.0.1"  # the browser tests
 
 # pytest-xdist already runs one snippet per core; more threads per snippet only fight
 # over the cores (a 2-core machine ran some snippets 4 times slower).

@@ -1,0 +1,154 @@
+"""The built site in a real browser (headless Chromium): every page in both languages.
+
+Checks what only a browser can: math is rendered by KaTeX, every image loads, the console
+shows no errors, no request leaves localhost, and the language switcher leads to the same
+lesson. Screenshots of the home page and one lesson in each language go to artifacts/.
+Skips, saying why, where Chromium, ChromeDriver or Selenium is missing (.ci/run installs
+them)."""
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from project import ROOT
+
+pytestmark = pytest.mark.xdist_group("site")
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _quiet_handler(directory):
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep pytest's output clean
+            pass
+    return functools.partial(Handler, directory=directory)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    site = tmp_path_factory.mktemp("browser-site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                           "--site-dir", str(site)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield site, f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not (CHROMIUM and DRIVER):
+        pytest.skip("Chromium and ChromeDriver are not installed "
+                    "(Debian: apt-get install chromium chromium-driver fonts-noto-cjk)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # and the driver below: Selenium downloads nothing
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options,
+                              service=webdriver.ChromeService(executable_path=DRIVER))
+    yield driver
+    driver.quit()
+
+
+def _pages(site: Path) -> list[str]:
+    """Every page of the site, as a URL path: '', 'lessons/conv/', 'en/lessons/conv/', ..."""
+    pages = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        if not rel.startswith(("assets", "search")):
+            pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def _open(browser, url):
+    browser.get(url)
+    deadline = time.time() + 15
+    while time.time() < deadline:  # wait for the page and for KaTeX to finish
+        state = browser.execute_script(
+            "return [document.readyState, document.querySelectorAll("
+            "'.arithmatex:not(:has(.katex))').length]")
+        if state == ["complete", 0]:
+            return
+        time.sleep(0.1)
+
+
+PROBLEMS_JS = """
+return {
+  unrendered: [...document.querySelectorAll('.arithmatex')]
+      .filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 40)),
+  katexErrors: document.querySelectorAll('.katex-error').length,
+  brokenImages: [...document.images]
+      .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
+  lang: document.documentElement.lang,
+};
+"""
+
+
+def test_every_page_in_a_real_browser(server, browser):
+    site, base = server
+    problems = []
+    browser.get_log("performance")  # start with empty logs
+    browser.get_log("browser")
+    for path in _pages(site):
+        _open(browser, base + path)
+        found = browser.execute_script(PROBLEMS_JS)
+        want = "en" if path.startswith("en/") else "zh"
+        if found["unrendered"] or found["katexErrors"]:
+            problems.append(f"/{path}: math not rendered: {found['unrendered'][:3]}, "
+                            f"{found['katexErrors']} KaTeX errors")
+        if found["brokenImages"]:
+            problems.append(f"/{path}: images that did not load: {found['brokenImages']}")
+        if found["lang"] != want:
+            problems.append(f"/{path}: <html lang={found['lang']!r}>, expected {want!r}")
+        for entry in browser.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                problems.append(f"/{path}: console error: {entry['message'][:200]}")
+        for entry in browser.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                url = urlsplit(message["params"]["request"]["url"])
+                if url.scheme in {"http", "https", "ws", "wss"} and \
+                        url.hostname not in {"127.0.0.1", "localhost"}:
+                    problems.append(f"/{path}: third-party request to {url.geturl()[:120]}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page, other", [("lessons/conv/", "en/lessons/conv/"),
+                                         ("en/lessons/softmax/", "lessons/softmax/")])
+def test_language_switcher_in_the_browser(server, browser, page, other):
+    site, base = server
+    _open(browser, base + page)
+    lang = "zh" if other.startswith("lessons") else "en"
+    browser.execute_script(f"document.querySelector('a[hreflang=\"{lang}\"]').click()")
+    deadline = time.time() + 10
+    while urlsplit(browser.current_url).path != "/" + other and time.time() < deadline:
+        time.sleep(0.1)
+    assert urlsplit(browser.current_url).path == "/" + other
+    assert browser.execute_script("return document.documentElement.lang") == lang
+
+
+def test_screenshots(server, browser):
+    """Home page and one lesson in each language, saved for people to look at."""
+    _, base = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path, name in [("", "home-zh"), ("en/", "home-en"),
+                       ("lessons/mnist/", "mnist-zh"), ("en/lessons/mnist/", "mnist-en")]:
+        _open(browser, base + path)
+        assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
