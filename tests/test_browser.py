@@ -21,7 +21,7 @@ import pytest
 
 from project import ROOT
 
-pytestmark = pytest.mark.xdist_group("site")
+pytestmark = pytest.mark.xdist_group("browser")  # one worker, one browser
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 ARTIFACTS = ROOT / "artifacts"
 
@@ -152,3 +152,37 @@ def test_screenshots(server, browser):
                        ("lessons/mnist/", "mnist-zh"), ("en/lessons/mnist/", "mnist-en")]:
         _open(browser, base + path)
         assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+SEARCH_JS = """
+const input = document.querySelector('input[data-md-component=search-query]');
+input.focus();
+input.value = arguments[0];
+input.dispatchEvent(new Event('input', {bubbles: true}));
+input.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+"""
+
+
+@pytest.mark.parametrize("page, query, expected", [
+    ("", "梯度", "/lessons/activations/"),  # inside 梯度下降, 梯度消失, ...
+    ("", "卷积", "/lessons/conv/"),
+    ("", "激活函数", "/lessons/activations/"),
+    ("", "感受野", "/lessons/conv/"),
+    ("", "过拟合", "/lessons/learning/"),
+    ("en/", "gradient", "/en/lessons/activations/"),
+    ("en/", "convolution", "/en/lessons/conv/"),
+])
+def test_search_finds_pages_in_the_readers_language(server, browser, page, query, expected):
+    _, base = server
+    _open(browser, base + page)
+    browser.execute_script(SEARCH_JS, query)
+    found, deadline = [], time.time() + 10
+    while not found and time.time() < deadline:
+        time.sleep(0.1)
+        found = browser.execute_script(
+            "return [...document.querySelectorAll('.md-search-result__item > a')]"
+            ".map(a => new URL(a.href).pathname)")
+    assert expected in found, f"searching {query!r} from /{page} found {found}"
+    in_english = [p.startswith("/en/") for p in found]
+    assert all(in_english) if page.startswith("en/") else not any(in_english), \
+        f"results in the other language: {found}"

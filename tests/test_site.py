@@ -1,5 +1,6 @@
 """The site: strict build, both languages with the same structure, every include, figure
 and snippet accounted for, and no broken internal links or anchors in the built HTML."""
+import json
 import os
 import re
 import subprocess
@@ -183,3 +184,44 @@ def test_404_page_speaks_both_languages(site):
     assert "找不到页面" in html and "Page not found" in html
     links = _parse(site / "404.html", {}).links
     assert "/" in links and "/en/" in links, "the 404 page should link to both home pages"
+
+
+def _index(site: Path, lang: str) -> dict:
+    path = site / ("search" if lang == "zh" else "en/search") / "search_index.json"
+    assert path.exists(), f"no search index for {lang} at {path.relative_to(site)}"
+    return json.loads(path.read_text())
+
+
+def _pages_with_word(index: dict, word: str) -> set[str]:
+    """Pages whose indexed text has `word` as a whole token, split as lunr will split it."""
+    separator = re.compile(index["config"]["separator"])
+    pages = set()
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]).lower()
+        if word in separator.split(text):
+            pages.add(doc["location"].split("#")[0])
+    return pages
+
+
+def test_one_search_index_per_language(site):
+    zh, en = _index(site, "zh"), _index(site, "en")
+    assert zh["docs"] and en["docs"]
+    assert not [d for d in zh["docs"] if d["location"].startswith("en/")]
+    # English locations are relative to /en/, where English pages look for the index
+    for doc in en["docs"]:
+        page = doc["location"].split("#")[0]
+        assert (site / "en" / page / "index.html").exists() or page == "", doc["location"]
+    # ... and Material finds it through the page's "base": /en/ for English pages
+    base = re.compile(r'"base": "([^"]*)"')
+    assert base.search((site / "en/lessons/conv/index.html").read_text()).group(1) == "../.."
+    assert base.search((site / "en/index.html").read_text()).group(1) == "."
+
+
+@pytest.mark.parametrize("word, page", [("梯度", "lessons/activations/"),
+                                        ("卷积", "lessons/conv/"),
+                                        ("数据", "lessons/pipeline/")])
+def test_chinese_words_inside_sentences_are_indexed(site, word, page):
+    """Without word segmentation the index only splits Chinese text at punctuation, so a
+    word inside a sentence (梯度 in 梯度下降与过拟合) is not a token and cannot be found.
+    What a reader's query finds is checked in a real browser (test_browser.py)."""
+    assert page in _pages_with_word(_index(site, "zh"), word)
