@@ -186,3 +186,16 @@ def test_search_finds_pages_in_the_readers_language(server, browser, page, query
     in_english = [p.startswith("/en/") for p in found]
     assert all(in_english) if page.startswith("en/") else not any(in_english), \
         f"results in the other language: {found}"
+
+
+def test_figures_open_larger_on_click(server, browser):
+    _, base = server
+    _open(browser, base + "en/lessons/conv/")
+    browser.execute_script("document.querySelector('article a.glightbox').click()")
+    deadline, opened = time.time() + 5, False
+    while not opened and time.time() < deadline:
+        time.sleep(0.1)
+        opened = browser.execute_script(
+            "const img = document.querySelector('.glightbox-container .gslide-image img');"
+            "return !!img && img.complete && img.naturalWidth > 0")
+    assert opened, "clicking a figure should open it in a lightbox"

@@ -225,3 +225,14 @@ def test_chinese_words_inside_sentences_are_indexed(site, word, page):
     word inside a sentence (梯度 in 梯度下降与过拟合) is not a token and cannot be found.
     What a reader's query finds is checked in a real browser (test_browser.py)."""
     assert page in _pages_with_word(_index(site, "zh"), word)
+
+
+def test_every_figure_opens_larger(site):
+    """Figures are wrapped in a lightbox link (mkdocs-glightbox) that opens the full image."""
+    bare = []
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text()
+        for img in re.finditer(r'(<a [^>]*>)?<img [^>]*src="([^"]*figures/[^"]*)"', html):
+            if not (img.group(1) and 'class="glightbox"' in img.group(1)):
+                bare.append(f"{page.relative_to(site)}: {img.group(2)}")
+    assert not bare, "figures without a lightbox link:\n" + "\n".join(bare)

@@ -25,7 +25,7 @@ for point in [(1.0, 0.0), (-1.0, 0.0)]:
           f"eigenvalues {eigenvalues.tolist()} -> {kinds[point]}")
 # --8<-- [end:critical]
 
-X, Y = torch.meshgrid(torch.linspace(-2.2, 2.2, 200), torch.linspace(-2, 2, 200),
+X, Y = torch.meshgrid(torch.linspace(-2.2, 2.2, 100), torch.linspace(-2, 2, 100),
                       indexing="ij")
 fig, ax = plt.subplots(figsize=(4.5, 3.5))
 cs = ax.contour(X, Y, f((X, Y)), levels=torch.linspace(-4, 6, 21), cmap="cividis",

@@ -41,7 +41,7 @@ for lr, path in paths.items():
           f"(b, w) = ({b:.2f}, {w:.2f})")
 # --8<-- [end:descent]
 
-B, W = torch.meshgrid(torch.linspace(-3, 5, 200), torch.linspace(-4, 8, 200),
+B, W = torch.meshgrid(torch.linspace(-3, 5, 100), torch.linspace(-4, 8, 100),
                       indexing="ij")
 L = ((B[..., None] + W[..., None] * x - y) ** 2).mean(-1)  # loss on a grid
 fig, ax = plt.subplots(figsize=(4.5, 3.5))

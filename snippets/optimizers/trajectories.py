@@ -35,7 +35,7 @@ for name, make in optimizers.items():  # each optimizer gets its best learning r
           f"after 100 {f(runs[best][-1]):.1e}")
 # --8<-- [end:run]
 
-X, Y = torch.meshgrid(torch.linspace(-4.5, 2, 200), torch.linspace(-1.2, 1.2, 200),
+X, Y = torch.meshgrid(torch.linspace(-4.5, 2, 100), torch.linspace(-1.2, 1.2, 100),
                       indexing="ij")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
 ax1.contour(X, Y, f((X, Y)), levels=torch.logspace(-2, 1.7, 10), colors="0.7",
