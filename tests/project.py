@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -85,3 +86,19 @@ def pages_using(path: Path) -> list[str]:
 def run_build(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(BUILD_SCRIPT), *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def build_site(out: Path) -> Path:
+    """`mkdocs build --strict` into `out` (never into site/); fails the test on any warning."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                           "--site-dir", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}"
+    return out
+
+
+def site_pages(site: Path) -> list[Path]:
+    """The index.html of every page of a built site, both languages (not assets, search)."""
+    return [page for page in sorted(site.rglob("index.html"))
+            if page.relative_to(site).parts[0] not in {"assets", "search"}]

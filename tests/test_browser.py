@@ -7,10 +7,7 @@ Skips, saying why, where Chromium, ChromeDriver or Selenium is missing (.ci/run 
 them)."""
 import functools
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from project import ROOT
+from project import ROOT, build_site, site_pages
 
 pytestmark = pytest.mark.xdist_group("browser")  # one worker, one browser
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -35,12 +32,7 @@ def _quiet_handler(directory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    site = tmp_path_factory.mktemp("browser-site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                           "--site-dir", str(site)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    site = build_site(tmp_path_factory.mktemp("browser-site"))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield site, f"http://127.0.0.1:{httpd.server_port}/"
@@ -69,12 +61,8 @@ def browser(tmp_path_factory):
 
 def _pages(site: Path) -> list[str]:
     """Every page of the site, as a URL path: '', 'lessons/conv/', 'en/lessons/conv/', ..."""
-    pages = []
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        if not rel.startswith(("assets", "search")):
-            pages.append("" if rel == "." else rel + "/")
-    return pages
+    paths = [page.parent.relative_to(site).as_posix() for page in site_pages(site)]
+    return ["" if path == "." else path + "/" for path in paths]
 
 
 def _open(browser, url):
