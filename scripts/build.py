@@ -9,7 +9,9 @@
 
 For every snippet `snippets/<lesson>/<name>.py` the script writes into `<out>/<lesson>/`:
 the figures the snippet saved (*.svg, *.png), what it printed (`<name>.txt`) and a manifest
-(`<name>.manifest.json`) with the cache key and the provenance of each file.
+(`<name>.manifest.json`) with the cache key and the provenance of each file. Building into
+docs/figures also rewrites the lesson notebooks in docs/notebooks/ (scripts/notebooks.py),
+and `--check` then reports out-of-date notebooks as well.
 
 A snippet reruns only when its cache key changes: its source, the shared matplotlibrc, the
 profile, the device kind (cpu/cuda) and the library versions. Each one runs in its own
@@ -36,6 +38,10 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebooks  # noqa: E402  scripts/notebooks.py: the lesson notebooks are built from the outputs
+
+FIGURES = ROOT / "docs" / "figures"
 FIGURE_SUFFIXES = {".svg", ".png"}
 LIBRARIES = ("torch", "torchvision", "matplotlib", "numpy")
 MANIFEST_SUFFIX = ".manifest.json"
@@ -302,8 +308,10 @@ def build(args: argparse.Namespace) -> int:
     profile = "quick" if args.quick else "full"
 
     if args.check:
-        problems = check(chosen, out, rc, profile,
-                         orphans=not args.patterns and not args.shard)
+        everything = not args.patterns and not args.shard
+        problems = check(chosen, out, rc, profile, orphans=everything)
+        if everything and out.resolve() == FIGURES:
+            problems += notebooks.stale()
         for line in problems:
             print(line)
         print(f"{len(chosen)} snippets checked: "
@@ -376,6 +384,9 @@ def build(args: argparse.Namespace) -> int:
     for r in failed:
         print(f"\nFAILED {r.message}", file=sys.stderr)
     print(f"\n{len(todo) - len(failed)} ok, {cached} cached, {len(failed)} failed")
+    if out.resolve() == FIGURES:  # the notebooks carry the outputs: keep them in step
+        changed = notebooks.write()
+        print(f"notebooks: {len(changed)} rewritten in docs/notebooks/")
     return 1 if failed else 0
 
 
@@ -399,7 +410,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--shard", metavar="I/N",
                         help="run only the I-th of N slices of the selection (CI runners)")
     parser.add_argument("--snippets", default=str(ROOT / "snippets"), help=argparse.SUPPRESS)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "figures"),
+    parser.add_argument("--out", default=str(FIGURES),
                         help="output folder (default: docs/figures)")
     args = parser.parse_args(argv)
     if args.shard:

@@ -98,6 +98,21 @@ def build_site(out: Path) -> Path:
     return out
 
 
+def shared_site(tmp_path_factory) -> Path:
+    """One site build per test session, shared by all pytest-xdist workers: the first
+    worker to get here builds it, the others wait for it (the xdist docs' recipe)."""
+    from filelock import FileLock  # a dependency of torch
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder all workers share
+    site = root / "built-site"
+    with FileLock(str(root / "built-site.lock")):
+        if not site.exists():
+            build_site(root / "built-site-partial").rename(site)  # never half a site
+    return site
+
+
 def site_pages(site: Path) -> list[Path]:
     """The index.html of every page of a built site, both languages (not assets, search)."""
     return [page for page in sorted(site.rglob("index.html"))

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from project import ROOT, build_site, site_pages
+from project import ROOT, shared_site, site_pages
 
 pytestmark = pytest.mark.xdist_group("browser")  # one worker, one browser
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -32,7 +32,7 @@ def _quiet_handler(directory):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    site = build_site(tmp_path_factory.mktemp("browser-site"))
+    site = shared_site(tmp_path_factory)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _quiet_handler(str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield site, f"http://127.0.0.1:{httpd.server_port}/"

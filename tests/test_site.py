@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from project import (DOCS, FIGURES, ROOT, all_pages, build, build_site, en_pages, en_twin,
+from project import (DOCS, FIGURES, ROOT, all_pages, build, en_pages, en_twin, shared_site,
                      images, includes, site_pages, split_include, structure, zh_pages)
 
 pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site"))
+    return shared_site(tmp_path_factory)
 
 
 def test_strict_build(site):
@@ -97,12 +97,23 @@ def _parse(path: Path, cache: dict) -> _Links:
     return cache[path]
 
 
+def _site_url(site: Path) -> str:
+    """site_url from mkdocs.yml, as the built sitemap shows it."""
+    return re.search(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text()).group(1)
+
+
 def _resolve(site: Path, page: Path, path: str) -> Path:
-    """The file a link's path points to in the built site ('' is the page itself)."""
+    """The file a link's path points to in the built site ('' is the page itself).
+    Absolute paths start with the path of site_url (the 404 page uses them)."""
     if not path:
         return page
-    base = site if path.startswith("/") else page.parent
-    target = (base / unquote(path).lstrip("/")).resolve()
+    if path.startswith("/"):
+        root = urlsplit(_site_url(site)).path
+        assert path.startswith(root), f"{path} is outside the site ({root})"
+        base, path = site, path[len(root):]
+    else:
+        base = page.parent
+    target = (base / unquote(path)).resolve()
     return target / "index.html" if target.is_dir() else target
 
 
@@ -170,7 +181,89 @@ def test_404_page_speaks_both_languages(site):
     html = (site / "404.html").read_text()
     assert "找不到页面" in html and "Page not found" in html
     links = _parse(site / "404.html", {}).links
-    assert "/" in links and "/en/" in links, "the 404 page should link to both home pages"
+    root = urlsplit(_site_url(site)).path  # the 404 page is served at any depth
+    assert root in links and root + "en/" in links, "the 404 page should link to both homes"
+
+
+def test_sitemap_uses_the_site_url(site):
+    locs = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text())
+    assert locs and all(loc.startswith(("https://", "http://")) and "None" not in loc
+                        for loc in locs), f"site_url is not set: {locs[:2]}"
+
+
+LESSONS = sorted(p.stem for p in (DOCS / "lessons").glob("*.md") if ".en." not in p.name)
+LANGS = [("zh", "", ".ipynb"), ("en", "en/", ".en.ipynb")]
+
+
+def _repo(site: Path) -> str:
+    """repo_url from mkdocs.yml, as the header's repository link shows it."""
+    html = (site / "index.html").read_text()
+    return re.search(r'<a href="([^"]+)" title="[^"]*" class="md-source"', html).group(1)
+
+
+@pytest.mark.parametrize("lang, prefix, suffix", LANGS, ids=[l[0] for l in LANGS])
+def test_notebook_pages_render_in_both_languages(site, lang, prefix, suffix):
+    """mkdocs-jupyter's HTML, not the notebook's JSON (what mkdocs-static-i18n alone gives),
+    with the .ipynb beside it for download and no edit link (the notebook is generated)."""
+    problems = []
+    for lesson in LESSONS:
+        page = site / prefix / "notebooks" / lesson / "index.html"
+        if not page.exists():
+            problems.append(f"no notebook page {page.relative_to(site)}")
+            continue
+        html = page.read_text()
+        if 'class="jp-Notebook"' not in html or '"cell_type"' in html:
+            problems.append(f"{page.relative_to(site)}: not a rendered notebook")
+        if f'<html lang="{lang}"' not in html:
+            problems.append(f"{page.relative_to(site)}: not in {lang}")
+        if 'rel="edit"' in html:
+            problems.append(f"{page.relative_to(site)}: edit link to a generated file")
+        source = DOCS / "notebooks" / f"{lesson}{suffix}"
+        download = page.parent / source.name
+        if not download.exists() or download.read_bytes() != source.read_bytes():
+            problems.append(f"{download.relative_to(site)}: missing or not the notebook")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang, prefix, suffix", LANGS, ids=[l[0] for l in LANGS])
+def test_lessons_link_their_notebook_download_and_colab(site, lang, prefix, suffix):
+    repo = urlsplit(_repo(site))
+    assert repo.hostname == "github.com", "Colab opens notebooks from GitHub"
+    problems = []
+    for lesson in LESSONS:
+        page = site / prefix / "lessons" / lesson / "index.html"
+        bar = re.search(r'<nav class="dl-notebook".*?</nav>', page.read_text(), re.S)
+        links = re.findall(r'href="([^"]+)"', bar.group(0)) if bar else []
+        if len(links) != 3:
+            problems.append(f"{page.relative_to(site)}: notebook links {links}")
+            continue
+        view, download, colab = links
+        notebook = site / prefix / "notebooks" / lesson
+        if _resolve(site, page, view) != (notebook / "index.html").resolve():
+            problems.append(f"{page.relative_to(site)}: notebook link {view}")
+        if _resolve(site, page, download) != (notebook / f"{lesson}{suffix}").resolve():
+            problems.append(f"{page.relative_to(site)}: download link {download}")
+        m = re.fullmatch(rf"https://colab\.research\.google\.com/github{repo.path}"
+                         r"/blob/[\w.-]+/(.+)", colab)
+        if not m or m.group(1) != f"docs/notebooks/{lesson}{suffix}" \
+                or not (ROOT / m.group(1)).exists():
+            problems.append(f"{page.relative_to(site)}: Colab link {colab}")
+    assert not problems, "\n".join(problems)
+
+
+def test_edit_links_point_at_each_pages_source(site):
+    repo, problems = _repo(site), []
+    for page in site_pages(site):
+        rel = page.relative_to(site)
+        if "notebooks" in rel.parts:
+            continue  # generated: checked above
+        m = re.search(r'<a href="([^"]+)"[^>]*rel="edit"', page.read_text())
+        source = m and re.fullmatch(re.escape(repo) + r"/edit/[\w.-]+/(.+)", m.group(1))
+        if not source or not (ROOT / source.group(1)).exists():
+            problems.append(f"{rel}: edit link {m and m.group(1)}")
+        elif (rel.parts[0] == "en") != source.group(1).endswith(".en.md"):
+            problems.append(f"{rel}: edits {source.group(1)}, the other language")
+    assert not problems, "\n".join(problems)
 
 
 def _index(site: Path, lang: str) -> dict:

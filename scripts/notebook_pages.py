@@ -1,0 +1,104 @@
+"""MkDocs hook: the lesson notebooks (docs/notebooks/*.ipynb) as pages in both languages.
+
+mkdocs-jupyter renders the notebooks; mkdocs-static-i18n, which runs after it, does not know
+them as pages (mkdocs-static-i18n issue #198). Five small repairs, each explained below:
+mark them as pages again, give them a description, point the language selector at their
+twin, make the pages light (no inlined stylesheet and figures), keep mkdocs-jupyter's cache.
+Nothing here runs a notebook: the outputs are those scripts/notebooks.py wrote in."""
+import html
+import json
+import re
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)
+def on_files(files, config, **kwargs):
+    """mkdocs-jupyter marks each .ipynb as a page; mkdocs-static-i18n then re-creates every
+    File, turning them back into plain files that MkDocs would copy over the page as raw
+    JSON. Mark this language's notebooks as pages again; mkdocs-jupyter knows them by their
+    .ipynb source when it renders them."""
+    for file in files:
+        if file.src_uri.endswith(".ipynb"):
+            file.is_documentation_page = lambda: True  # a page, not a file to copy
+    return files
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    """A notebook's "front matter": the page metadata scripts/notebooks.py stores under
+    "mkdocs" in the notebook's metadata (its description, and leaving it out of search)."""
+    if page.file.src_uri.endswith(".ipynb"):
+        page.meta.update(json.loads(markdown)["metadata"].get("mkdocs", {}))
+    return markdown
+
+
+@event_priority(-100)  # after mkdocs-static-i18n (50) has set the selector's links
+def on_page_context(context, page, config, **kwargs):
+    """Point the language selector at the same notebook in the other language:
+    mkdocs-static-i18n met the notebooks as plain files, so it knows no twins for them
+    and would send the reader to the other language's home page."""
+    if page.file.src_uri.endswith(".ipynb"):
+        default = getattr(config.plugins.get("i18n"), "default_language", "zh")
+        lesson = page.file.src_uri.split("/")[-1].split(".")[0]
+        # mkdocs-static-i18n sets the attribute, which is what the template reads
+        for alternate in getattr(config.extra, "alternate", None) or []:
+            prefix = "" if alternate["lang"] == default else alternate["lang"] + "/"
+            alternate["link"] = f"{prefix}notebooks/{lesson}/"
+    return context
+
+
+STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+# an inlined figure, with the lightbox link mkdocs-glightbox put around it
+INLINE_IMAGE = re.compile(r'(<a class="glightbox"[^>]*? href=)"data:image/[^"]+"([^>]*>)?'
+                          r'<img alt="[^"]*"(?: class="[^"]*")? src="data:image/[^"]+"')
+
+
+def on_post_page(output, page, config, **kwargs):
+    """Make a notebook page light and like the other pages. mkdocs-jupyter inlines into
+    each notebook page all of JupyterLab's stylesheet (600 KB) and every figure (base64).
+    Its styles go: the code is marked up as Material's own code blocks ("highlight"; the
+    few other rules are in extra.css, light and dark). Each figure becomes a link to the
+    figure file the lesson page already uses (cached by the browser) with the lesson's alt
+    text, both from the figure's output metadata, in order (see scripts/notebooks.py)."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    figures = iter([out["metadata"]["dlcamp"]
+                    for cell in notebook["cells"] for out in cell.get("outputs", [])
+                    if "dlcamp" in out.get("metadata", {})])
+    root = "../" * page.url.count("/")  # from this page to the site root
+
+    def shared_file(match):
+        figure = next(figures, None)
+        if figure is None:
+            raise ValueError(f"{page.file.src_uri}: a figure without its file in the metadata; "
+                             "run python scripts/notebooks.py")
+        url = f'"{root}figures/{figure["figure"]}"'
+        link = f"{match[1]}{url}{match[2]}" if match[1] else ""
+        return f'{link}<img alt="{html.escape(figure["alt"])}" src={url}'
+
+    start, end = output.index("<article"), output.index("</article>")
+    content = STYLE.sub("", output[start:end])
+    content = content.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
+    content = INLINE_IMAGE.sub(shared_file, content)
+    return output[:start] + content + output[end:]
+
+
+@event_priority(10)  # before mkdocs-jupyter's on_post_build (0) evicts its cache
+def on_post_build(config, **kwargs):
+    """Keep the rendered notebooks of both languages in mkdocs-jupyter's cache.
+
+    mkdocs-jupyter drops every cache entry the build just finished did not use, and
+    mkdocs-static-i18n builds one language at a time, so each language's build threw the
+    other's away and every build rendered all notebooks again (about 14 s). Marking the
+    entries of every current notebook as used keeps them; entries of old versions still go."""
+    plugin = config.plugins.get("mkdocs-jupyter")
+    try:
+        from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
+        used, options = plugin._used_cache_paths, plugin.config
+    except (ImportError, AttributeError):
+        return  # another mkdocs-jupyter version: rendering is only slower
+    for notebook in Path(config["docs_dir"]).glob("notebooks/*.ipynb"):
+        key = _compute_cache_key(notebook, options, options["execute"])
+        used.add(_get_cache_path(options["cache_dir"], key))

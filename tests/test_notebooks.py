@@ -1,0 +1,92 @@
+"""The lesson notebooks (docs/notebooks/) hold exactly the snippets their page includes, need
+nothing Colab lacks, are up to date with the last build, and run top to bottom."""
+import ast
+import json
+import re
+import sys
+
+import pytest
+
+from project import DOCS, ROOT, includes, split_include
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebooks  # noqa: E402  scripts/notebooks.py
+
+NOTEBOOKS = DOCS / "notebooks"
+LESSONS = sorted(p for p in (DOCS / "lessons").glob("*.md") if not p.name.endswith(".en.md"))
+# What a notebook may import: Colab has these preinstalled, and the standard library.
+COLAB_HAS = {"torch", "torchvision", "matplotlib", "numpy"}
+MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):\w+\][ \t]*\n", re.M)
+
+
+def notebook_for(page):
+    return NOTEBOOKS / (page.name.removesuffix(".md") + ".ipynb")
+
+
+def code_cells(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code"]
+
+
+def test_notebooks_are_up_to_date():
+    problems = notebooks.stale()
+    assert not problems, ("run `python scripts/notebooks.py` (or scripts/build.py) and commit "
+                          "docs/notebooks/:\n" + "\n".join(problems))
+
+
+@pytest.mark.parametrize("page", LESSONS + [p.with_name(p.stem + ".en.md") for p in LESSONS],
+                         ids=lambda p: p.name)
+def test_notebook_holds_the_snippets_of_its_page(page):
+    """One code cell per included snippet, in page order: the whole file, markers removed."""
+    path = notebook_for(page)
+    assert path.exists(), f"{page.relative_to(ROOT)} has no notebook {path.relative_to(ROOT)}"
+    shown = []
+    for target in includes(page):
+        file, _ = split_include(target)
+        if file.suffix == ".py" and file not in shown:
+            shown.append(file)
+    expected = [MARKER.sub("", f.read_text(encoding="utf-8")).rstrip("\n") for f in shown]
+    assert code_cells(path) == expected, (
+        f"{path.relative_to(ROOT)} does not match the snippets {page.relative_to(ROOT)} shows")
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_both_languages_run_the_same_code(page):
+    zh, en = notebook_for(page), NOTEBOOKS / f"{page.stem}.en.ipynb"
+    assert code_cells(zh) == code_cells(en)
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_notebook_needs_only_what_colab_has(page):
+    nb = json.loads(notebook_for(page).read_text(encoding="utf-8"))
+    assert nb["cells"][0]["cell_type"] == "markdown", "the first cell installs nothing"
+    for source in code_cells(notebook_for(page)):
+        assert not re.search(r"^\s*[!%]\s*pip\b", source, re.M), "no pip install: Colab has it"
+        for node in ast.walk(ast.parse(source)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                assert top in COLAB_HAS or top in sys.stdlib_module_names, (
+                    f"{notebook_for(page).name} imports {name}, which Colab does not have")
+
+
+@pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(page, tmp_path, monkeypatch):
+    """A fresh kernel runs every cell in order, in the quick profile (the English notebook
+    has the same code: see above). MNIST comes from DLCAMP_DATA (conftest.py)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("DLCAMP_QUICK", "1")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the quick profile runs on the CPU
+    nb = nbformat.read(notebook_for(page), as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    except nbclient.exceptions.CellExecutionError as err:
+        pytest.fail(f"{notebook_for(page).name} failed in a fresh kernel:\n{err}",
+                    pytrace=False)
+    printed = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "stream" and o.name == "stdout"]
+    assert printed, "the notebook printed nothing"
