@@ -133,11 +133,13 @@ def test_language_switcher_in_the_browser(server, browser, page, other):
 
 
 def test_screenshots(server, browser):
-    """Home page and one lesson in each language, saved for people to look at."""
+    """Home page, one lesson and its notebook in each language, for people to look at."""
     _, base = server
     ARTIFACTS.mkdir(exist_ok=True)
     for path, name in [("", "home-zh"), ("en/", "home-en"),
-                       ("lessons/mnist/", "mnist-zh"), ("en/lessons/mnist/", "mnist-en")]:
+                       ("lessons/mnist/", "mnist-zh"), ("en/lessons/mnist/", "mnist-en"),
+                       ("notebooks/mnist/", "notebook-mnist-zh"),
+                       ("en/notebooks/mnist/", "notebook-mnist-en")]:
         _open(browser, base + path)
         assert browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
