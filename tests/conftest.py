@@ -15,7 +15,7 @@ for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
     os.environ[var] = "http://127.0.0.1:9"
 os.environ["no_proxy"] = os.environ["NO_PROXY"] = "localhost,127.0.0.1"  # the browser tests
 
-# pytest-xdist already runs one snippet per core; more threads per snippet only fight
+# pytest-xdist already runs one kernel or snippet per core; more threads per process only fight
 # over the cores (a 2-core machine ran some snippets 4 times slower).
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     os.environ["OMP_NUM_THREADS"] = "1"

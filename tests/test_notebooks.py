@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from project import DOCS, ROOT, includes, split_include
+from project import DOCS, FIGURES, ROOT, includes, split_include
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebooks  # noqa: E402  scripts/notebooks.py
@@ -28,6 +28,16 @@ def code_cells(path):
     return ["".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code"]
 
 
+def snippets_in(page):
+    """The snippet files a page includes, in order of first inclusion."""
+    shown = []
+    for target in includes(page):
+        file, _ = split_include(target)
+        if file.suffix == ".py" and file not in shown:
+            shown.append(file)
+    return shown
+
+
 def test_notebooks_are_up_to_date():
     problems = notebooks.stale()
     assert not problems, ("run `python scripts/notebooks.py` (or scripts/build.py) and commit "
@@ -40,12 +50,8 @@ def test_notebook_holds_the_snippets_of_its_page(page):
     """One code cell per included snippet, in page order: the whole file, markers removed."""
     path = notebook_for(page)
     assert path.exists(), f"{page.relative_to(ROOT)} has no notebook {path.relative_to(ROOT)}"
-    shown = []
-    for target in includes(page):
-        file, _ = split_include(target)
-        if file.suffix == ".py" and file not in shown:
-            shown.append(file)
-    expected = [MARKER.sub("", f.read_text(encoding="utf-8")).rstrip("\n") for f in shown]
+    expected = [MARKER.sub("", f.read_text(encoding="utf-8")).rstrip("\n")
+                for f in snippets_in(page)]
     assert code_cells(path) == expected, (
         f"{path.relative_to(ROOT)} does not match the snippets {page.relative_to(ROOT)} shows")
 
@@ -73,20 +79,45 @@ def test_notebook_needs_only_what_colab_has(page):
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(page, tmp_path, monkeypatch):
-    """A fresh kernel runs every cell in order, in the quick profile (the English notebook
-    has the same code: see above). MNIST comes from DLCAMP_DATA (conftest.py)."""
+    """This is where every snippet runs under pytest: a fresh kernel runs the lesson's
+    notebook (as scripts/notebooks.py makes it from the current snippets) cell by cell on
+    the CPU in the quick profile, so each snippet's asserts check
+    the lesson's claims. A failure names the snippet and its page. Afterwards every figure
+    the full build made must have been made again (the English notebook has the same code,
+    see above). MNIST comes from DLCAMP_DATA (conftest.py)."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("DLCAMP_QUICK", "1")
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the quick profile runs on the CPU
-    nb = nbformat.read(notebook_for(page), as_version=4)
+    # the notebook as the current snippets make it (the committed one may be stale: that
+    # is test_notebooks_are_up_to_date's business), so an edited snippet is run at once
+    nb = nbformat.reads(notebooks.render(notebooks.notebook(page)), as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    snippets = snippets_in(page)
+    assert len(code) == len(snippets), "see test_notebook_holds_the_snippets_of_its_page"
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
-    try:
-        client.execute()
-    except nbclient.exceptions.CellExecutionError as err:
-        pytest.fail(f"{notebook_for(page).name} failed in a fresh kernel:\n{err}",
-                    pytrace=False)
-    printed = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-               if o.output_type == "stream" and o.name == "stdout"]
-    assert printed, "the notebook printed nothing"
+    failure = None
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            try:
+                client.execute_cell(cell, index)
+            except nbclient.exceptions.CellExecutionError as err:
+                snippet = snippets[code.index(cell)].relative_to(ROOT)
+                failure = (f"{snippet} (shown on {page.relative_to(ROOT)}) failed in the quick "
+                           f"profile, run in {notebook_for(page).name}:\n"
+                           + re.sub(r"\x1b\[[0-9;]*m", "", str(err)))  # no terminal colours
+                break
+    if failure:
+        pytest.fail(failure, pytrace=False)
+    missing = []
+    for snippet, cell in zip(snippets, code):
+        manifest = FIGURES / snippet.parent.name / f"{snippet.stem}.manifest.json"
+        made = json.loads(manifest.read_text())["outputs"] if manifest.exists() else {}
+        missing += [f"{snippet.relative_to(ROOT)} no longer makes {name}" for name in made
+                    if name.endswith((".svg", ".png"))
+                    and not (tmp_path / name.split("/")[-1]).exists()]
+        if any(name.endswith(".txt") for name in made) and not any(
+                o.output_type == "stream" for o in cell.outputs):
+            missing.append(f"{snippet.relative_to(ROOT)} printed nothing")
+    assert not missing, "in the quick profile:\n" + "\n".join(missing)
