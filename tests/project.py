@@ -36,6 +36,11 @@ def all_pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
 
 
+def lesson_pages() -> list[Path]:
+    """The Chinese lesson pages, docs/lessons/<lesson>.md: one notebook each."""
+    return [p for p in zh_pages() if p.parent == DOCS / "lessons"]
+
+
 def en_twin(zh: Path) -> Path:
     return zh.with_name(zh.stem + ".en.md")
 

@@ -7,13 +7,14 @@ import sys
 
 import pytest
 
-from project import DOCS, FIGURES, ROOT, includes, split_include
+from project import (DOCS, FIGURES, ROOT, build, en_twin, includes, lesson_pages,
+                     split_include)
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebooks  # noqa: E402  scripts/notebooks.py
 
 NOTEBOOKS = DOCS / "notebooks"
-LESSONS = sorted(p for p in (DOCS / "lessons").glob("*.md") if not p.name.endswith(".en.md"))
+LESSONS = lesson_pages()
 # What a notebook may import: Colab has these preinstalled, and the standard library.
 COLAB_HAS = {"torch", "torchvision", "matplotlib", "numpy"}
 MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):\w+\][ \t]*\n", re.M)
@@ -38,13 +39,20 @@ def snippets_in(page):
     return shown
 
 
+def test_every_snippet_runs_in_a_lesson_notebook():
+    """test_notebook_runs_top_to_bottom is where snippets run: none may be left out."""
+    run = {file for page in LESSONS for file in snippets_in(page)}
+    left_out = [s.id for s in build.discover(ROOT / "snippets") if s.path not in run]
+    assert not left_out, f"snippets no lesson page includes, so never run: {left_out}"
+
+
 def test_notebooks_are_up_to_date():
     problems = notebooks.stale()
     assert not problems, ("run `python scripts/notebooks.py` (or scripts/build.py) and commit "
                           "docs/notebooks/:\n" + "\n".join(problems))
 
 
-@pytest.mark.parametrize("page", LESSONS + [p.with_name(p.stem + ".en.md") for p in LESSONS],
+@pytest.mark.parametrize("page", LESSONS + [en_twin(p) for p in LESSONS],
                          ids=lambda p: p.name)
 def test_notebook_holds_the_snippets_of_its_page(page):
     """One code cell per included snippet, in page order: the whole file, markers removed."""

@@ -9,7 +9,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from project import (DOCS, FIGURES, ROOT, all_pages, build, en_pages, en_twin, shared_site,
-                     images, includes, site_pages, split_include, structure, zh_pages)
+                     images, includes, lesson_pages, site_pages, split_include, structure,
+                     zh_pages)
 
 pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
 
@@ -191,7 +192,7 @@ def test_sitemap_uses_the_site_url(site):
                         for loc in locs), f"site_url is not set: {locs[:2]}"
 
 
-LESSONS = sorted(p.stem for p in (DOCS / "lessons").glob("*.md") if ".en." not in p.name)
+LESSONS = [page.stem for page in lesson_pages()]
 LANGS = [("zh", "", ".ipynb"), ("en", "en/", ".en.ipynb")]
 
 

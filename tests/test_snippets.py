@@ -3,8 +3,9 @@
 Each snippet runs under pytest in its lesson's notebook (test_notebooks.py: a fresh kernel per
 lesson, quick profile, CPU), where its asserts check the lesson's claims and the figures it
 makes are checked. That pays the import of torch once per lesson instead of once per snippet.
-Here: every snippet is in a notebook, so none escapes the tests, and scripts/build.py runs a
-real snippet from start to end, as authors and CI do to regenerate the figures."""
+None escapes (test_notebooks.py: test_every_snippet_runs_in_a_lesson_notebook). Here
+scripts/build.py runs a real snippet from start to end, as authors and CI do to regenerate
+the figures."""
 import json
 
 import pytest
@@ -12,24 +13,10 @@ import pytest
 from project import FIGURES, ROOT, build, run_build
 
 SNIPPETS = build.discover(ROOT / "snippets")
-MARKER = "# --8<-- ["
 
 
 def test_snippets_exist():
     assert SNIPPETS, "no snippets found under snippets/<lesson>/*.py"
-
-
-def test_every_snippet_runs_in_a_notebook():
-    cells = set()
-    for notebook in (ROOT / "docs" / "notebooks").glob("*.ipynb"):
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-        cells |= {"".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"}
-    untested = [s.id for s in SNIPPETS
-                if "".join(line for line in s.path.read_text(encoding="utf-8")
-                           .splitlines(keepends=True)
-                           if not line.lstrip().startswith(MARKER)).rstrip("\n") not in cells]
-    assert not untested, (f"snippets in no notebook, so never tested: {untested}; include "
-                          "them in a lesson page and run python scripts/notebooks.py")
 
 
 def _quickest_with_a_figure():
