@@ -385,7 +385,10 @@ def build(args: argparse.Namespace) -> int:
         print(f"\nFAILED {r.message}", file=sys.stderr)
     print(f"\n{len(todo) - len(failed)} ok, {cached} cached, {len(failed)} failed")
     if out.resolve() == FIGURES:  # the notebooks carry the outputs: keep them in step
-        changed = notebooks.write()
+        try:
+            changed = notebooks.write()
+        except (OSError, ValueError) as err:
+            raise BuildError(f"the figures are built, but not the notebooks: {err}") from err
         print(f"notebooks: {len(changed)} rewritten in docs/notebooks/")
     return 1 if failed else 0
 
