@@ -4,13 +4,40 @@ mkdocs-jupyter renders the notebooks; mkdocs-static-i18n, which runs after it, d
 them as pages (mkdocs-static-i18n issue #198). Five small repairs, each explained below:
 mark them as pages again, give them a description, point the language selector at their
 twin, make the pages light (no inlined stylesheet and figures), keep mkdocs-jupyter's cache.
-Nothing here runs a notebook: the outputs are those scripts/notebooks.py wrote in."""
+Nothing here runs a notebook: the outputs are those scripts/notebooks.py wrote in.
+
+The repairs depend on how mkdocs-jupyter 0.26 renders and caches (pinned in pyproject.toml).
+If a new version changes that, the build stops with a message naming the repair, instead of
+quietly shipping 1.5 MB pages; tests/test_site.py checks the promised result on every page.
+It also gives every lesson and notebook page its notebook links (scripts/notebooks.py knows
+the URLs; overrides/partials/actions.html only draws them)."""
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook URLs
+
+
+def changed(what: str) -> PluginError:
+    from importlib.metadata import version
+    return PluginError(f"scripts/notebook_pages.py: {what}; mkdocs-jupyter "
+                       f"{version('mkdocs-jupyter')} renders notebooks differently from the "
+                       "version this hook was written for (see pyproject.toml): update the hook")
+
+
+def lesson_of(page) -> tuple[str, str] | None:
+    """(lesson, language) for a lesson page or a lesson's notebook page, else None."""
+    src = page.file.src_uri
+    if src.startswith("lessons/") or (src.startswith("notebooks/") and src.endswith(".ipynb")):
+        name = src.split("/")[-1]
+        return name.split(".")[0], notebooks.page_language(Path(name.replace(".ipynb", ".md")))
+    return None
 
 
 @event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)
@@ -38,13 +65,17 @@ def on_page_context(context, page, config, **kwargs):
     """Point the language selector at the same notebook in the other language:
     mkdocs-static-i18n met the notebooks as plain files, so it knows no twins for them
     and would send the reader to the other language's home page."""
+    found = lesson_of(page)
+    if found is None:
+        return context
+    lesson, lang = found
+    context["dl_notebook"] = notebooks.notebook_links(lesson, lang, config.repo_url or "",
+                                                      config.edit_uri or "")
     if page.file.src_uri.endswith(".ipynb"):
-        default = getattr(config.plugins.get("i18n"), "default_language", "zh")
-        lesson = page.file.src_uri.split("/")[-1].split(".")[0]
         # mkdocs-static-i18n sets the attribute, which is what the template reads
         for alternate in getattr(config.extra, "alternate", None) or []:
-            prefix = "" if alternate["lang"] == default else alternate["lang"] + "/"
-            alternate["link"] = f"{prefix}notebooks/{lesson}/"
+            alternate["link"] = notebooks.notebook_links(lesson, alternate["lang"], "",
+                                                         "")["notebook"]
     return context
 
 
@@ -78,10 +109,18 @@ def on_post_page(output, page, config, **kwargs):
         link = f"{match[1]}{url}{match[2]}" if match[1] else ""
         return f'{link}<img alt="{html.escape(figure["alt"])}" src={url}'
 
-    start, end = output.index("<article"), output.index("</article>")
+    start, end = output.find("<article"), output.find("</article>")
+    if start < 0 or end < 0:
+        raise changed(f"{page.file.src_uri}: no <article> in the page")
     content = STYLE.sub("", output[start:end])
+    if '<div class="highlight-ipynb' not in content:
+        raise changed(f"{page.file.src_uri}: no code cells marked 'highlight-ipynb'")
     content = content.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
     content = INLINE_IMAGE.sub(shared_file, content)
+    if re.search(r'(src|href)="data:image/', content):
+        raise changed(f"{page.file.src_uri}: a figure is still inlined as base64")
+    if next(figures, None) is not None:
+        raise changed(f"{page.file.src_uri}: fewer figures on the page than in the notebook")
     return output[:start] + content + output[end:]
 
 
@@ -97,8 +136,8 @@ def on_post_build(config, **kwargs):
     try:
         from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
         used, options = plugin._used_cache_paths, plugin.config
-    except (ImportError, AttributeError):
-        return  # another mkdocs-jupyter version: rendering is only slower
+    except (ImportError, AttributeError) as err:
+        raise changed(f"its render cache moved ({err})") from None
     for notebook in Path(config["docs_dir"]).glob("notebooks/*.ipynb"):
         key = _compute_cache_key(notebook, options, options["execute"])
         used.add(_get_cache_path(options["cache_dir"], key))

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
+import hashlib
 import json
 import re
 import sys
@@ -26,6 +28,64 @@ INCLUDE = re.compile(r'--8<--\s+"(snippets/[^":]+\.py)(?::[^"]*)?"')
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):\w+\]\s*$")
 IMAGE = re.compile(r"!\[([^\]]*)\]\((?:\.\./)+figures/([^)\s]+)\)")
 SAVEFIG = re.compile(r'savefig\(\s*"([^"]+\.(?:svg|png))"')
+
+
+# ---------------------------------------------------------------- languages and URLs
+# The one place that knows the site's languages (read from mkdocs-static-i18n's list in
+# mkdocs.yml) and where a lesson's notebook lives. The hooks, the page template (through
+# scripts/notebook_pages.py) and the tests all ask here.
+
+
+@functools.lru_cache
+def languages(root: Path = ROOT) -> tuple[str, ...]:
+    """The locales of mkdocs.yml's i18n plugin, the default one first."""
+    found, default = [], None
+    for line in (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"\s*- locale:\s*(\w+)", line):
+            found.append(m.group(1))
+        elif re.match(r"\s*default:\s*true\b", line) and found:
+            default = found[-1]
+    if not found or default is None:
+        raise ValueError(f"{root / 'mkdocs.yml'}: no i18n languages with a default")
+    return (default, *[lang for lang in found if lang != default])
+
+
+def page_language(page: Path) -> str:
+    """docs/lessons/x.md is in the default language, x.<lang>.md in <lang>."""
+    parts = page.name.split(".")
+    return parts[-2] if len(parts) > 2 and parts[-2] in languages() else languages()[0]
+
+
+def url_prefix(lang: str) -> str:
+    """Where a language's pages live, relative to the site root ('' or 'en/')."""
+    return "" if lang == languages()[0] else f"{lang}/"
+
+
+def notebook_name(lesson: str, lang: str) -> str:
+    """basics.ipynb (default language), basics.en.ipynb: as the pages are named."""
+    return f"{lesson}.ipynb" if lang == languages()[0] else f"{lesson}.{lang}.ipynb"
+
+
+def notebook_links(lesson: str, lang: str, repo_url: str, edit_uri: str) -> dict[str, str]:
+    """The links above a lesson and its notebook page, relative to the site root, and
+    Colab's absolute one (its GitHub path: repo_url, the branch from edit_uri)."""
+    name = notebook_name(lesson, lang)
+    blob = edit_uri.replace("edit/", "blob/", 1).strip("/")
+    colab = repo_url.rstrip("/").replace("https://github.com/",
+                                         "https://colab.research.google.com/github/")
+    return {"lesson": f"{url_prefix(lang)}lessons/{lesson}/",
+            "notebook": f"{url_prefix(lang)}notebooks/{lesson}/",
+            "download": f"{url_prefix(lang)}notebooks/{lesson}/{name}",
+            "colab": f"{colab}/{blob}/notebooks/{name}"}
+
+
+def read(path: Path) -> str:
+    """A page or snippet as text; a clear error naming the file if it is not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text (byte {err.start}: {err.reason}); "
+                         "save it as UTF-8") from None
 
 TEXT = {
     "zh": {
@@ -80,7 +140,7 @@ def clean_heading(line: str) -> str:
 def snippet_cells(page: Path, root: Path) -> tuple[str, list[tuple[str, Path]]]:
     """The page title and, in order of first inclusion, (section heading, snippet path)."""
     title, heading, found = "", "", {}
-    for line in page.read_text(encoding="utf-8").splitlines():
+    for line in read(page).splitlines():
         if line.startswith("# ") and not title:
             title = clean_heading(line)
         elif line.startswith("## "):
@@ -92,7 +152,7 @@ def snippet_cells(page: Path, root: Path) -> tuple[str, list[tuple[str, Path]]]:
 
 def alt_texts(page: Path) -> dict[str, str]:
     """Figure path under docs/figures/ -> the alt text the page gives it."""
-    text = page.read_text(encoding="utf-8")
+    text = read(page)
     return {m.group(2): m.group(1) for m in IMAGE.finditer(text)}
 
 
@@ -106,7 +166,7 @@ def outputs(snippet: Path, figures: Path, alts: dict[str, str]) -> list[dict]:
     if printed.exists() and printed.read_text(encoding="utf-8"):
         result.append({"name": "stdout", "output_type": "stream",
                        "text": lines(printed.read_text(encoding="utf-8"))})
-    for name in dict.fromkeys(SAVEFIG.findall(snippet.read_text(encoding="utf-8"))):
+    for name in dict.fromkeys(SAVEFIG.findall(read(snippet))):
         figure = folder / name
         if not figure.exists():
             continue  # not built yet: the freshness test reports it
@@ -121,14 +181,33 @@ def outputs(snippet: Path, figures: Path, alts: dict[str, str]) -> list[dict]:
     return result
 
 
-def notebook(page: Path, root: Path = ROOT) -> dict:
-    lang = "en" if page.name.endswith(".en.md") else "zh"
+def built_from(snippet: Path, figures: Path) -> bool:
+    """Whether the outputs in `figures` come from the snippet's current code: the manifest
+    of its last successful run records the hash of the source it ran."""
+    manifest = figures / snippet.parent.name / f"{snippet.stem}.manifest.json"
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("source_sha256")
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False
+    return recorded == hashlib.sha256(snippet.read_bytes()).hexdigest()
+
+
+def notebook(page: Path, root: Path = ROOT, kept: dict[str, dict] | None = None) -> dict:
+    """The notebook of a lesson page. A code cell shows a snippet's current code with the
+    outputs of its last run, but only when that run was of this code. For a snippet edited
+    since (not built yet, or its build failed or was stopped), the cell in `kept` (the
+    notebook as it was: old code, old outputs) stays; without one, the new code comes
+    without outputs. So a notebook never shows outputs that its code did not produce."""
+    lang = page_language(page)
+    if lang not in TEXT:
+        raise ValueError(f"{page}: scripts/notebooks.py has no notebook texts for '{lang}'")
     lesson = page.name.split(".")[0]
     title, includes = snippet_cells(page, root)
     if not includes:
         raise ValueError(f"{page} includes no snippet")
-    sources = [path.read_text(encoding="utf-8") for _, path in includes]
+    sources = [read(path) for _, path in includes]
     alts = alt_texts(page)
+    figures = root / "docs" / "figures"
     intro = TEXT[lang]["intro"].format(title=title)
     if any("DLCAMP_DATA" in source for source in sources):
         intro += TEXT[lang]["data"]
@@ -136,19 +215,28 @@ def notebook(page: Path, root: Path = ROOT) -> dict:
               "source": lines(intro)}]
     previous, section = None, 0
     for n, ((heading, path), source) in enumerate(zip(includes, sources), start=1):
-        label = f"`{path.relative_to(root).as_posix()}`"
+        rel = path.relative_to(root).as_posix()
+        label = f"`{rel}`"
         if heading != previous:
             # numbered: mkdocs-jupyter gives a heading of only Chinese characters an empty
             # id, so the page's table of contents could not link to it
             section += 1
             label = f"## {section}. {heading}\n\n{label}"
         previous = heading
-        code = "".join(line for line in lines(source) if not MARKER.match(line))
         cells.append({"cell_type": "markdown", "id": f"{lesson}-{n}-title", "metadata": {},
                       "source": lines(label)})
-        cells.append({"cell_type": "code", "execution_count": None, "id": f"{lesson}-{n}",
-                      "metadata": {}, "outputs": outputs(path, root / "docs" / "figures", alts),
-                      "source": lines(code.rstrip("\n"))})
+        code = "".join(line for line in lines(source) if not MARKER.match(line))
+        cell = {"cell_type": "code", "execution_count": None, "id": f"{lesson}-{n}",
+                "metadata": {"dlcamp": {"snippet": rel}}, "outputs": [],
+                "source": lines(code.rstrip("\n"))}
+        if built_from(path, figures):
+            cell["outputs"] = outputs(path, figures, alts)
+        elif kept and rel in kept:
+            cell.update(outputs=kept[rel]["outputs"], source=kept[rel]["source"])
+            for out in cell["outputs"]:
+                if figure := out.get("metadata", {}).get("dlcamp"):
+                    figure["alt"] = alts.get(figure["figure"], figure["alt"])
+        cells.append(cell)
     return {
         "cells": cells,
         "metadata": {
@@ -170,13 +258,24 @@ def render(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def code_cells_by_snippet(path: Path) -> dict[str, dict]:
+    """The code cells of an existing notebook, by the snippet each one shows."""
+    try:
+        nb = json.loads(read(path))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return {cell["metadata"]["dlcamp"]["snippet"]: cell for cell in nb.get("cells", [])
+            if cell.get("cell_type") == "code" and "dlcamp" in cell.get("metadata", {})}
+
+
 def expected(root: Path = ROOT) -> dict[Path, str]:
     """Every notebook the lesson pages call for, path -> text."""
     result = {}
     for page in sorted((root / "docs" / "lessons").glob("*.md")):
-        if INCLUDE.search(page.read_text(encoding="utf-8")):
-            name = page.name.removesuffix(".md") + ".ipynb"  # basics.en.md -> basics.en.ipynb
-            result[root / "docs" / "notebooks" / name] = render(notebook(page, root))
+        if INCLUDE.search(read(page)):
+            lesson = page.name.split(".")[0]
+            path = root / "docs" / "notebooks" / notebook_name(lesson, page_language(page))
+            result[path] = render(notebook(page, root, code_cells_by_snippet(path)))
     return result
 
 

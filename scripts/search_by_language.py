@@ -7,11 +7,15 @@ pages stay in /search/search_index.json, English pages move to /en/search/search
 find the index and to resolve result links) is pointed at /en/ instead of the site root."""
 import json
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-SECOND = "en"  # the non-default language, served under /en/
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  scripts/notebooks.py knows the site's languages
+
+FIRST, SECOND = notebooks.languages()  # the default language at /, the other under /en/
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has written the combined index
@@ -27,9 +31,9 @@ def on_post_build(config, **kwargs):
     zh = [d for d in index["docs"] if not d["location"].startswith(prefix)]
     en = [dict(d, location=d["location"][len(prefix):])
           for d in index["docs"] if d["location"].startswith(prefix)]
-    write(root_index, dict(index, config=dict(index["config"], lang=["zh"]), docs=zh))
+    write(root_index, dict(index, config=dict(index["config"], lang=[FIRST]), docs=zh))
     write(site / SECOND / "search" / "search_index.json",
-          dict(index, config=dict(index["config"], lang=["en"]), docs=en))
+          dict(index, config=dict(index["config"], lang=[SECOND]), docs=en))
     for page in (site / SECOND).rglob("*.html"):
         # Material's "base" is the site root as seen from the page ("../../.." on
         # /en/lessons/x/); English pages get /en/ instead: one ".." per folder below /en/.

@@ -1,11 +1,15 @@
 """The build script's own behaviour, on a small throwaway project of tiny snippets."""
 import json
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
-from project import run_build
+from project import BUILD_SCRIPT, ROOT, run_build
 
 FIGURE = """\
 import os
@@ -179,3 +183,242 @@ def test_changed_mode_keeps_figures_made_elsewhere(project):
     proc, out = build(project, "--changed")
     assert "1 ok, 1 cached" in out, out  # a keeps its GPU figures, b reruns
     assert json.loads(path.read_text())["device"] == "cuda"
+
+
+# ---------------------------------------------------------------- robustness (issue 14)
+
+SLOW_FIGURE = """\
+import os, subprocess, sys, time
+child = subprocess.Popen(["sleep", "60"])  # a process the snippet starts
+open({pids!r}, "w").write(f"{{os.getpid()}} {{child.pid}}")
+time.sleep({sleep})
+open("demo.svg", "w").write("<svg>new</svg>")
+print("done")
+"""
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for a parent to reap it counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in {"Z", "X"}
+
+
+def wait_for(path: Path, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return path.read_text()
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+def start_build(project: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(BUILD_SCRIPT), "--snippets",
+                             str(project / "snippets"), "--out", str(project / "figures"),
+                             "--cpu", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def test_a_second_build_of_the_same_folder_stops_with_a_clear_message(project):
+    pids = project / "pids"
+    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=3))
+    first = start_build(project)
+    wait_for(pids)
+    proc, out = build(project)
+    assert proc.returncode == 2, out
+    assert f"another build (pid {first.pid}) is writing to" in out, out
+    assert "Traceback" not in out
+    # done when the snippet is (about 3 s), without waiting for the `sleep 60` it started
+    assert first.wait(20) == 0, first.stdout.read()
+    assert (project / "figures" / "demo" / "demo.svg").read_text() == "<svg>new</svg>"
+    assert not alive(int(pids.read_text().split()[1])), "the snippet's child outlived it"
+
+
+def test_parallel_builds_never_corrupt_each_other(project):
+    """Three builds at once over the same folder (the collision in issue 14 was on the
+    manifest's temporary file): one builds, the others stop; all files intact."""
+    for n in range(6):
+        write(project, f"demo/s{n}.py", f'print("{n}")\n')
+    procs = [start_build(project, "--jobs", "2") for _ in range(3)]
+    outs = [(p.wait(120), p.stdout.read()) for p in procs]
+    assert all(rc in (0, 2) for rc, _ in outs), outs
+    assert not any("Traceback" in out for _, out in outs), outs
+    proc, out = build(project, "--check")
+    assert proc.returncode == 0, out
+
+
+def test_timeout_ends_the_processes_the_snippet_started(project):
+    pids = project / "pids"
+    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=60))
+    proc, out = build(project, "--timeout", "2")
+    assert proc.returncode == 1 and "timed out after 2 s" in out, out
+    snippet, child = map(int, pids.read_text().split())
+    time.sleep(0.5)
+    assert not alive(snippet) and not alive(child), "the snippet or its child survived"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_stops_the_running_snippets_and_saves_nothing_after(project, sig):
+    pids = project / "pids"
+    write(project, "demo/a.py", FIGURE.format("old"))
+    assert build(project)[0].returncode == 0
+    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=3))
+    running = start_build(project)
+    snippet, child = map(int, wait_for(pids).split())
+    running.send_signal(sig)  # to build.py alone, as `kill` does
+    assert running.wait(30) == 130
+    out = running.stdout.read()
+    assert "interrupted: 0 snippets finished before it and are saved; the other 1 keep " \
+           "their old figures" in out, out
+    time.sleep(4)  # longer than the snippet would have needed to finish
+    assert (project / "figures" / "demo" / "demo.svg").read_text() == "<svg>old</svg>"
+    assert not alive(snippet) and not alive(child)
+    assert not list((project / "figures").glob(".figures-tmp-*")), "scratch folder left"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
+def test_sigkill_of_the_build_ends_the_snippet_and_the_next_build_cleans_up(project):
+    pids = project / "pids"
+    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=60))
+    running = start_build(project)
+    snippet, child = map(int, wait_for(pids).split())
+    running.kill()
+    running.wait(10)
+    deadline = time.monotonic() + 10
+    while (alive(snippet) or alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(snippet) and not alive(child), "orphaned by kill -9 of build.py"
+    scratch = list((project / "figures").glob(".figures-tmp-*"))
+    assert scratch, "expected the killed build's scratch folder"
+    proc, out = build(project, "--check")
+    assert f"note: 1 scratch folders left by an interrupted build ({scratch[0].name})" \
+           in out, out
+    write(project, "demo/a.py", FIGURE.format("a"))
+    proc, out = build(project)
+    assert proc.returncode == 0 and f"removed {scratch[0].name}" in out, out
+    assert not list((project / "figures").glob(".figures-tmp-*"))
+
+
+LESSON = """\
+---
+description: "demo"
+---
+# Demo
+
+## One
+
+```python
+--8<-- "snippets/demo/a.py"
+```
+
+![a figure](../figures/demo/demo.svg)
+"""
+
+
+def test_failed_or_timed_out_snippet_leaves_the_notebooks_as_they_were(project):
+    """A notebook never shows code next to outputs that code did not produce."""
+    lessons = project / "docs" / "lessons"
+    lessons.mkdir(parents=True)
+    for name in ("demo.md", "demo.en.md"):
+        (lessons / name).write_text(LESSON, encoding="utf-8")
+    write(project, "demo/a.py", FIGURE.format("old"))
+    figures = str(project / "docs" / "figures")
+    proc, out = build(project, "--out", figures)
+    assert proc.returncode == 0 and "notebooks: 2 rewritten" in out, out
+    notebooks = sorted((project / "docs" / "notebooks").glob("*.ipynb"))
+    before = [p.read_text() for p in notebooks]
+    assert "answer: 42" in before[0] and "<svg>old</svg>" in before[0]
+
+    write(project, "demo/a.py", FIGURE.format("new") + 'raise RuntimeError("boom")\n')
+    proc, out = build(project, "--out", figures)
+    assert proc.returncode == 1, out
+    assert [p.read_text() for p in notebooks] == before, "a failed build rewrote a notebook"
+    write(project, "demo/a.py", "import time\ntime.sleep(30)\n" + FIGURE.format("new"))
+    proc, out = build(project, "--out", figures, "--timeout", "1")
+    assert proc.returncode == 1, out
+    assert [p.read_text() for p in notebooks] == before, "a timeout rewrote a notebook"
+
+    write(project, "demo/a.py", FIGURE.format("new"))
+    assert build(project, "--out", figures)[0].returncode == 0
+    after = notebooks[0].read_text()
+    assert "<svg>new</svg>" in after and "FIGURE" not in after and "time.sleep" not in after
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-j", "-1"], "argument -j/--jobs: wants a whole number of snippets, 1 or more, got '-1'"),
+    (["-j", "two"], "argument -j/--jobs: wants a whole number"),
+    (["--timeout", "inf"], "argument --timeout: wants a number of seconds above 0, got 'inf'"),
+    (["--timeout", "nan"], "got 'nan'"),
+    (["--timeout", "0"], "got '0'"),
+    (["--timeout", "-1"], "got '-1'"),
+])
+def test_bad_options_get_one_clear_line(project, args, message):
+    write(project, "demo/a.py", FIGURE.format("a"))
+    proc, out = build(project, *args)
+    assert proc.returncode == 2 and message in out, out
+    assert "Traceback" not in out
+
+
+def test_unwritable_output_folder_gets_one_clear_line(project):
+    write(project, "demo/a.py", FIGURE.format("a"))
+    (project / "a-file").write_text("")
+    proc, out = build(project, "--out", str(project / "a-file" / "figures"))
+    assert proc.returncode == 2, out
+    assert f"error: cannot write to the output folder {project / 'a-file' / 'figures'}" in out
+    assert "Traceback" not in out
+
+
+def test_a_page_that_is_not_utf8_is_named(project):
+    lessons = project / "docs" / "lessons"
+    lessons.mkdir(parents=True)
+    (lessons / "demo.md").write_bytes(LESSON.replace("Demo", "演示").encode("gbk"))
+    (lessons / "demo.en.md").write_text(LESSON, encoding="utf-8")
+    write(project, "demo/a.py", FIGURE.format("a"))
+    for args in ([], ["--check"]):
+        proc, out = build(project, "--out", str(project / "docs" / "figures"), *args)
+        assert proc.returncode == 2, out
+        assert f"{lessons / 'demo.md'}: not UTF-8 text" in out, out
+        assert "Traceback" not in out
+
+
+def test_snippet_contract_imports_are_enforced(project):
+    write(project, "demo/a.py", "import pandas\n" + FIGURE.format("a"))
+    write(project, "demo/b.py", "from .helpers import x\n" + FIGURE.format("b"))
+    proc, out = build(project)
+    assert proc.returncode == 1, out
+    assert ("snippets/demo/a.py: imports pandas; a snippet may import only torch, "
+            "torchvision, matplotlib, numpy and the standard library") in out, out
+    assert "snippets/demo/b.py: imports .helpers;" in out, out
+    assert not (project / "figures" / "demo" / "a.txt").exists()
+
+
+def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
+    """scripts/stale_outputs.py (a MkDocs hook): under `mkdocs serve`, a page that shows a
+    snippet edited since its last run says so at the top, in the page's language."""
+    from types import SimpleNamespace
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import stale_outputs
+
+    a = write(project, "demo/a.py", FIGURE.format("a"))
+    assert build(project, "--out", str(project / "docs" / "figures"))[0].returncode == 0
+    config = SimpleNamespace(config_file_path=str(project / "mkdocs.yml"),
+                             docs_dir=str(project / "docs"))
+
+    def page(name):
+        return SimpleNamespace(file=SimpleNamespace(src_uri=f"lessons/{name}"))
+
+    def shown(name, command="serve"):
+        stale_outputs.on_startup(command=command, dirty=False)
+        return stale_outputs.on_page_markdown(LESSON, page=page(name), config=config)
+
+    assert shown("demo.md") == LESSON, "fresh outputs: no notice"
+    a.write_text(a.read_text() + "# edited\n")
+    zh, en = shown("demo.md"), shown("demo.en.md")
+    assert zh.startswith(LESSON[:LESSON.index("## One")].split("# Demo")[0] + "# Demo\n")
+    assert "输出已过期" in zh and "`snippets/demo/a.py`" in zh
+    assert "python scripts/build.py demo/a" in zh
+    assert "Stale outputs" in en and "`snippets/demo/a.py`" in en
+    assert shown("demo.md", command="build") == LESSON, "mkdocs build is left alone"

@@ -1,6 +1,5 @@
 """The lesson notebooks (docs/notebooks/) hold exactly the snippets their page includes, need
 nothing Colab lacks, are up to date with the last build, and run top to bottom."""
-import ast
 import json
 import re
 import sys
@@ -15,8 +14,6 @@ import notebooks  # noqa: E402  scripts/notebooks.py
 
 NOTEBOOKS = DOCS / "notebooks"
 LESSONS = lesson_pages()
-# What a notebook may import: Colab has these preinstalled, and the standard library.
-COLAB_HAS = {"torch", "torchvision", "matplotlib", "numpy"}
 MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):\w+\][ \t]*\n", re.M)
 
 
@@ -72,54 +69,150 @@ def test_both_languages_run_the_same_code(page):
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_notebook_needs_only_what_colab_has(page):
+    """The snippet contract (scripts/build.py enforces it too): torch, torchvision,
+    matplotlib, numpy and the standard library, all on Colab already; no pip install."""
     nb = json.loads(notebook_for(page).read_text(encoding="utf-8"))
     assert nb["cells"][0]["cell_type"] == "markdown", "the first cell installs nothing"
     for source in code_cells(notebook_for(page)):
         assert not re.search(r"^\s*[!%]\s*pip\b", source, re.M), "no pip install: Colab has it"
-        for node in ast.walk(ast.parse(source)):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            for name in names:
-                top = name.split(".")[0]
-                assert top in COLAB_HAS or top in sys.stdlib_module_names, (
-                    f"{notebook_for(page).name} imports {name}, which Colab does not have")
+        bad = build.forbidden_imports(source)
+        assert not bad, f"{notebook_for(page).name} imports {', '.join(bad)}; {build.IMPORT_RULE}"
+
+
+# Snippets of a lesson share one kernel (torch is imported once per lesson), but each must
+# still run as it does alone in scripts/build.py. Before each snippet the kernel forgets every
+# name (%reset; imported modules stay loaded, so that costs nothing), so a snippet that uses a
+# name it did not define itself (a deleted `import torch`) fails here too. After each one,
+# PROBE reads the settings that outlive a cell; a snippet that changes one fails, because
+# here and on Colab the snippets after it would run differently than in build.py.
+RESET = "%reset -f"
+PROBE = r"""
+def _dlcamp_state():
+    import json, os, sys
+    state = {f"environment variable {k}": v for k, v in os.environ.items()}
+    state["working folder"] = os.getcwd()
+    state["sys.path"] = repr(sys.path)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        state.update({
+            "torch default dtype": str(torch.get_default_dtype()),
+            "torch grad mode": str(torch.is_grad_enabled()),
+            "torch threads": str(torch.get_num_threads()),
+            "torch deterministic algorithms": str(torch.are_deterministic_algorithms_enabled()),
+            "torch anomaly detection": str(torch.is_anomaly_enabled()),
+            "torch print options": repr(vars(torch._tensor_str.PRINT_OPTS)),
+        })
+        if hasattr(torch, "get_default_device"):
+            state["torch default device"] = str(torch.get_default_device())
+    np = sys.modules.get("numpy")
+    if np is not None:
+        state["numpy print options"] = repr(np.get_printoptions())
+        state["numpy floating-point errors"] = repr(np.geterr())
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        state.update({f"matplotlib rcParams[{k!r}]": repr(v) for k, v in mpl.rcParams.items()})
+    print(json.dumps(state))
+_dlcamp_state()
+"""
+
+
+# Changed by the libraries themselves, not by a snippet: the notebook's inline backend turns
+# matplotlib's interactive mode on at the first figure; torch sets its compiler cache folder
+# the first time it loads torch._dynamo (some optimizers and torchvision do).
+NOT_THE_SNIPPETS = {"matplotlib rcParams['interactive']",
+                    "environment variable TORCHINDUCTOR_CACHE_DIR"}
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    """Settings a cell changed. A key first seen after the cell is a module it imported
+    (its defaults), except environment variables, which the cell set."""
+    found = [f"{key}: {before[key]} -> {after.get(key, '(unset)')}"
+             for key in before if before[key] != after.get(key)]
+    found += [f"{key}: (unset) -> {after[key]}" for key in after
+              if key not in before and key.startswith("environment variable")]
+    return [line for line in found if line.split(": ")[0] not in NOT_THE_SNIPPETS]
+
+
+def run_in_one_kernel(sources: list[str], names: list[str], cwd) -> str | list:
+    """Run the sources as the cells of one notebook in a fresh kernel, each in a clean
+    namespace and watched for leaked settings. Returns what went wrong (naming the
+    snippet), or the executed cells."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    new = nbformat.v4.new_code_cell
+    # probe, then per snippet: reset, snippet, probe (nbclient stores each cell it runs
+    # at its index in the notebook, so the helper cells are cells of the notebook too).
+    # The first probe imports the libraries every lesson uses, to know their defaults.
+    cells = [new("import torch, numpy, matplotlib.pyplot\n" + PROBE)]
+    for source in sources:
+        cells += [new(RESET), new(source), new(PROBE)]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(cwd)}})
+
+    def probe(index: int) -> dict:
+        client.execute_cell(nb.cells[index], index)
+        return json.loads("".join(o.get("text", "") for o in nb.cells[index].outputs
+                                  if o.output_type == "stream"))
+
+    with client.setup_kernel():
+        state = probe(0)
+        for n, name in enumerate(names):
+            reset, index = 1 + 3 * n, 2 + 3 * n
+            client.execute_cell(nb.cells[reset], reset)
+            try:
+                client.execute_cell(nb.cells[index], index)
+            except nbclient.exceptions.CellExecutionError as err:
+                return f"{name} failed:\n" + re.sub(r"\x1b\[[0-9;]*m", "", str(err))
+            after = probe(index + 1)
+            if changed := changes(state, after):
+                return (f"{name} changes settings that outlive it, so the snippets after "
+                        "it run differently here and on Colab than alone in "
+                        "scripts/build.py; restore them at its end:\n  "
+                        + "\n  ".join(changed[:10]))
+            state = after
+    return [nb.cells[2 + 3 * n] for n in range(len(sources))]
+
+
+@pytest.mark.parametrize("sources, message", [
+    (["import torch\nx = torch.ones(2)", "y = torch.zeros(2)"],
+     "second.py failed:.*NameError: name 'torch' is not defined"),
+    (["import torch\ntorch.set_default_dtype(torch.float64)", "import torch"],
+     r"first.py changes settings.*torch default dtype: torch.float32 -> torch.float64"),
+    (["import os\nos.environ['LEAK'] = '1'", "pass"],
+     r"first.py changes settings.*environment variable LEAK: \(unset\) -> 1"),
+    (["import matplotlib.pyplot as plt\nplt.rcParams['lines.linewidth'] = 9", "pass"],
+     r"first.py changes settings.*lines.linewidth"),
+], ids=["leaked-name", "default-dtype", "environment", "rcparams"])
+def test_one_kernel_catches_what_leaks_between_snippets(sources, message, tmp_path):
+    failure = run_in_one_kernel(sources, ["first.py", "second.py"], tmp_path)
+    assert isinstance(failure, str) and re.search(message, failure, re.S), failure
 
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(page, tmp_path, monkeypatch):
     """This is where every snippet runs under pytest: a fresh kernel runs the lesson's
-    notebook (as scripts/notebooks.py makes it from the current snippets) cell by cell on
-    the CPU in the quick profile, so each snippet's asserts check
-    the lesson's claims. A failure names the snippet and its page. Afterwards every figure
-    the full build made must have been made again (the English notebook has the same code,
-    see above). MNIST comes from DLCAMP_DATA (conftest.py)."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    snippets (as scripts/notebooks.py puts them in the notebook, from the current files)
+    cell by cell on the CPU in the quick profile, each in a clean namespace (see
+    run_in_one_kernel), so each snippet's asserts check the lesson's claims. A failure names
+    the snippet and its page. Afterwards every figure the full build made must have been
+    made again (the English notebook has the same code, see above). MNIST comes from
+    DLCAMP_DATA (conftest.py)."""
     monkeypatch.setenv("DLCAMP_QUICK", "1")
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the quick profile runs on the CPU
     # the notebook as the current snippets make it (the committed one may be stale: that
     # is test_notebooks_are_up_to_date's business), so an edited snippet is run at once
-    nb = nbformat.reads(notebooks.render(notebooks.notebook(page)), as_version=4)
-    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    nb = notebooks.notebook(page)
+    code = ["".join(cell["source"]) for cell in nb["cells"] if cell["cell_type"] == "code"]
     snippets = snippets_in(page)
     assert len(code) == len(snippets), "see test_notebook_holds_the_snippets_of_its_page"
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
-    failure = None
-    with client.setup_kernel():
-        for index, cell in enumerate(nb.cells):
-            try:
-                client.execute_cell(cell, index)
-            except nbclient.exceptions.CellExecutionError as err:
-                snippet = snippets[code.index(cell)].relative_to(ROOT)
-                failure = (f"{snippet} (shown on {page.relative_to(ROOT)}) failed in the quick "
-                           f"profile, run in {notebook_for(page).name}:\n"
-                           + re.sub(r"\x1b\[[0-9;]*m", "", str(err)))  # no terminal colours
-                break
-    if failure:
-        pytest.fail(failure, pytrace=False)
+    names = [f"{s.relative_to(ROOT)} (shown on {page.relative_to(ROOT)}, run in the quick "
+             f"profile in {notebook_for(page).name})" for s in snippets]
+    result = run_in_one_kernel(code, names, tmp_path)
+    if isinstance(result, str):
+        pytest.fail(result, pytrace=False)
     missing = []
-    for snippet, cell in zip(snippets, code):
+    for snippet, cell in zip(snippets, result):
         manifest = FIGURES / snippet.parent.name / f"{snippet.stem}.manifest.json"
         made = json.loads(manifest.read_text())["outputs"] if manifest.exists() else {}
         missing += [f"{snippet.relative_to(ROOT)} no longer makes {name}" for name in made

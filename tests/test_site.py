@@ -2,15 +2,21 @@
 and snippet accounted for, and no broken internal links or anchors in the built HTML."""
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from project import (DOCS, FIGURES, ROOT, all_pages, build, en_pages, en_twin, shared_site,
-                     images, includes, lesson_pages, site_pages, split_include, structure,
-                     zh_pages)
+from project import (DOCS, FIGURES, ROOT, all_pages, build, build_site, en_pages, en_twin,
+                     shared_site, images, includes, lesson_pages, site_pages, split_include,
+                     structure, zh_pages)
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebook_pages  # noqa: E402  the MkDocs hook
+import notebooks  # noqa: E402  languages and notebook URLs
 
 pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
 
@@ -22,6 +28,28 @@ def site(tmp_path_factory) -> Path:
 
 def test_strict_build(site):
     assert (site / "index.html").exists() and (site / "en" / "index.html").exists()
+
+
+def _validation_settings() -> str:
+    """The `validation:` block of mkdocs.yml, as written."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    return re.search(r"^validation:\n(?:[ #].*\n|\n)+", text, re.M).group(0)
+
+
+@pytest.mark.parametrize("nav, page", [
+    ("nav:\n  - index.md\n  - missing.md\n", "# Home\n"),
+    ("", "# Home\n\n[a section](#no-such-section)\n"),
+    ("", "# Home\n\n[a page](missing.md)\n"),
+], ids=["nav-to-missing-page", "missing-anchor", "link-to-missing-page"])
+def test_strict_build_fails_on_any_warning(tmp_path, nav, page):
+    """build_site (used for the site the tests check) fails where `mkdocs build --strict`
+    does, with this project's validation settings: not passing with --quiet."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: t\n{nav}{_validation_settings()}")
+    with pytest.raises(AssertionError, match="WARNING"):
+        build_site(tmp_path / "site", config)
 
 
 def test_every_page_in_both_languages():
@@ -193,7 +221,11 @@ def test_sitemap_uses_the_site_url(site):
 
 
 LESSONS = [page.stem for page in lesson_pages()]
-LANGS = [("zh", "", ".ipynb"), ("en", "en/", ".en.ipynb")]
+LANGS = notebooks.languages()
+
+
+def _links(lesson: str, lang: str) -> dict[str, str]:
+    return notebooks.notebook_links(lesson, lang, "", "")
 
 
 def _repo(site: Path) -> str:
@@ -202,13 +234,13 @@ def _repo(site: Path) -> str:
     return re.search(r'<a href="([^"]+)" title="[^"]*" class="md-source"', html).group(1)
 
 
-@pytest.mark.parametrize("lang, prefix, suffix", LANGS, ids=[l[0] for l in LANGS])
-def test_notebook_pages_render_in_both_languages(site, lang, prefix, suffix):
+@pytest.mark.parametrize("lang", LANGS)
+def test_notebook_pages_render_in_both_languages(site, lang):
     """mkdocs-jupyter's HTML, not the notebook's JSON (what mkdocs-static-i18n alone gives),
     with the .ipynb beside it for download and no edit link (the notebook is generated)."""
     problems = []
     for lesson in LESSONS:
-        page = site / prefix / "notebooks" / lesson / "index.html"
+        page = site / _links(lesson, lang)["notebook"] / "index.html"
         if not page.exists():
             problems.append(f"no notebook page {page.relative_to(site)}")
             continue
@@ -219,34 +251,71 @@ def test_notebook_pages_render_in_both_languages(site, lang, prefix, suffix):
             problems.append(f"{page.relative_to(site)}: not in {lang}")
         if 'rel="edit"' in html:
             problems.append(f"{page.relative_to(site)}: edit link to a generated file")
-        source = DOCS / "notebooks" / f"{lesson}{suffix}"
+        source = DOCS / "notebooks" / notebooks.notebook_name(lesson, lang)
         download = page.parent / source.name
         if not download.exists() or download.read_bytes() != source.read_bytes():
             problems.append(f"{download.relative_to(site)}: missing or not the notebook")
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("lang, prefix, suffix", LANGS, ids=[l[0] for l in LANGS])
-def test_lessons_link_their_notebook_download_and_colab(site, lang, prefix, suffix):
+NOTEBOOK_PAGE_BUDGET = 200_000  # bytes of HTML; with mkdocs-jupyter's inlining: up to 1.5 MB
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_notebook_pages_stay_light(site, lang):
+    """What scripts/notebook_pages.py promises: no inlined JupyterLab stylesheet, no figure
+    inlined as base64 (each page uses the shared figure files), and a size budget."""
+    problems = []
+    for lesson in LESSONS:
+        page = site / _links(lesson, lang)["notebook"] / "index.html"
+        html = page.read_text()
+        article = html[html.index("<article"):html.index("</article>")]
+        if "<style" in article:
+            problems.append(f"{page.relative_to(site)}: an inline stylesheet")
+        if re.search(r'(src|href)="data:image/', html):
+            problems.append(f"{page.relative_to(site)}: a base64 figure")
+        if len(html.encode()) > NOTEBOOK_PAGE_BUDGET:
+            problems.append(f"{page.relative_to(site)}: {len(html.encode()):,} bytes, over "
+                            f"the budget of {NOTEBOOK_PAGE_BUDGET:,}")
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_hook_fails_loudly_when_mkdocs_jupyter_changes():
+    """A changed private API or markup stops the build with a message, never silently."""
+    config = SimpleNamespace(plugins={"mkdocs-jupyter": object()}, docs_dir=str(DOCS))
+    with pytest.raises(notebook_pages.PluginError, match="update the hook"):
+        notebook_pages.on_post_build(config)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="notebooks/spiral.ipynb",
+                                                abs_src_path=str(DOCS / "notebooks" /
+                                                                 "spiral.ipynb")),
+                           url="notebooks/spiral/")
+    html = '<article><img alt="" src="data:image/png;base64,AAAA"></article>'
+    with pytest.raises(notebook_pages.PluginError, match="update the hook"):
+        notebook_pages.on_post_page(html, page=page, config=None)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lessons_link_their_notebook_download_and_colab(site, lang):
     repo = urlsplit(_repo(site))
     assert repo.hostname == "github.com", "Colab opens notebooks from GitHub"
     problems = []
     for lesson in LESSONS:
-        page = site / prefix / "lessons" / lesson / "index.html"
+        page = site / _links(lesson, lang)["lesson"] / "index.html"
         bar = re.search(r'<nav class="dl-notebook".*?</nav>', page.read_text(), re.S)
         links = re.findall(r'href="([^"]+)"', bar.group(0)) if bar else []
         if len(links) != 3:
             problems.append(f"{page.relative_to(site)}: notebook links {links}")
             continue
         view, download, colab = links
-        notebook = site / prefix / "notebooks" / lesson
+        notebook = site / _links(lesson, lang)["notebook"]
+        name = notebooks.notebook_name(lesson, lang)
         if _resolve(site, page, view) != (notebook / "index.html").resolve():
             problems.append(f"{page.relative_to(site)}: notebook link {view}")
-        if _resolve(site, page, download) != (notebook / f"{lesson}{suffix}").resolve():
+        if _resolve(site, page, download) != (notebook / name).resolve():
             problems.append(f"{page.relative_to(site)}: download link {download}")
         m = re.fullmatch(rf"https://colab\.research\.google\.com/github{repo.path}"
                          r"/blob/[\w.-]+/(.+)", colab)
-        if not m or m.group(1) != f"docs/notebooks/{lesson}{suffix}" \
+        if not m or m.group(1) != f"docs/notebooks/{name}" \
                 or not (ROOT / m.group(1)).exists():
             problems.append(f"{page.relative_to(site)}: Colab link {colab}")
     assert not problems, "\n".join(problems)

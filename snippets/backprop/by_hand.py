@@ -40,3 +40,4 @@ for name, p, g in zip(["W1", "b1", "W2", "b2"], params, by_hand):
 
 worst = max((g - p.grad).abs().max().item() for p, g in zip(params, by_hand))
 assert worst < 1e-12, f"hand-derived gradients disagree with autograd: {worst}"
+torch.set_default_dtype(torch.float32)  # back to the default for the code after this

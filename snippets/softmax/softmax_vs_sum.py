@@ -34,3 +34,4 @@ assert (divide_by_sum(torch.tensor([-1.0, 0.0, 2.0])) < 0).any(), "no negative p
 assert torch.allclose(divide_by_sum(z * 10), divide_by_sum(z)), "division ignores scale"
 assert softmax(z * 10).max() > softmax(z).max() + 0.3, "softmax sharpens with scale"
 assert shift_gap < 1e-6, "softmax ignores adding a constant to every score"
+torch.set_printoptions(profile="default")  # back to the default for the code after this

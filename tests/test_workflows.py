@@ -1,0 +1,66 @@
+"""The GitHub workflows: linted (zizmor, offline), and doing what the project needs."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from project import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+
+
+def runs(job: dict) -> str:
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+def test_workflows_pass_zizmor():
+    """Template injection, over-broad permissions, leaked credentials, unpinned actions.
+    (actionlint is not on PyPI as a wheel: its package downloads the binary from GitHub.)"""
+    zizmor = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or \
+        shutil.which("zizmor")
+    if zizmor is None:
+        pytest.skip("zizmor is not installed (pip install -e '.[test]' installs it)")
+    proc = subprocess.run([zizmor, "--offline", "--no-progress", "--config",
+                           str(ROOT / ".github" / "zizmor.yml"), str(WORKFLOWS)],
+                          capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_figure_workflow_commits_the_notebooks_it_invalidates():
+    """build.py rewrites the notebooks from the figures; each shard has only its own, so the
+    commit job rebuilds them from the merged figures and commits both."""
+    commit = runs(load("figures.yml")["jobs"]["commit"])
+    assert "python3 scripts/notebooks.py" in commit
+    assert commit.index("scripts/notebooks.py") < commit.index("git add")
+    assert "git add docs/figures docs/notebooks" in commit
+
+
+def test_no_workflow_pastes_an_input_into_a_shell_script():
+    for path in WORKFLOWS.glob("*.yml"):
+        for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values():
+            for step in job.get("steps", []):
+                assert "${{" not in step.get("run", ""), (
+                    f"{path.name}: pass expressions to `run:` through `env:`")
+
+
+def test_tests_workflow_gets_cpu_torch_in_the_venv_ci_makes():
+    """.ci/run makes its own venv, so a torch installed before it is never used; the CPU
+    index must reach pip inside .ci/run (through the environment)."""
+    job = load("tests.yml")["jobs"]["test"]
+    assert "pip install" not in runs(job), "installs outside .ci/run's venv are wasted"
+    assert job["env"]["PIP_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
+    assert "bash .ci/run" in runs(job)
+
+
+def test_deploy_builds_with_the_real_site_and_repository_url():
+    steps = load("deploy.yml")["jobs"]["build"]["steps"]
+    build = next(s for s in steps if s.get("run", "").startswith("mkdocs build"))
+    assert {"DLCAMP_SITE_URL", "DLCAMP_REPO_URL"} <= set(build.get("env", {}))
