@@ -81,11 +81,16 @@ def test_notebook_needs_only_what_colab_has(page):
 
 # Snippets of a lesson share one kernel (torch is imported once per lesson), but each must
 # still run as it does alone in scripts/build.py. Before each snippet the kernel forgets every
-# name (%reset; imported modules stay loaded, so that costs nothing), so a snippet that uses a
+# name (RESET; imported modules stay loaded, so that costs nothing), so a snippet that uses a
 # name it did not define itself (a deleted `import torch`) fails here too. After each one,
 # PROBE reads the settings that outlive a cell; a snippet that changes one fails, because
 # here and on Colab the snippets after it would run differently than in build.py.
-RESET = "%reset -f"
+RESET = """\
+def _forget(ns=get_ipython().user_ns, hidden=get_ipython().user_ns_hidden):
+    for name in [n for n in ns if n not in hidden and not n.startswith("__")]:
+        del ns[name]
+_forget()
+"""  # what `%reset -f` does to the names, without its gc.collect() (0.2 s a cell)
 PROBE = r"""
 def _dlcamp_state():
     import json, os, sys
@@ -133,73 +138,122 @@ def changes(before: dict, after: dict) -> list[str]:
     return [line for line in found if line.split(": ")[0] not in NOT_THE_SNIPPETS]
 
 
-def run_in_one_kernel(sources: list[str], names: list[str], cwd) -> str | list:
-    """Run the sources as the cells of one notebook in a fresh kernel, each in a clean
-    namespace and watched for leaked settings. Returns what went wrong (naming the
-    snippet), or the executed cells."""
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    new = nbformat.v4.new_code_cell
-    # probe, then per snippet: reset, snippet, probe (nbclient stores each cell it runs
-    # at its index in the notebook, so the helper cells are cells of the notebook too).
-    # The first probe imports the libraries every lesson uses, to know their defaults.
-    cells = [new("import torch, numpy, matplotlib.pyplot\n" + PROBE)]
-    for source in sources:
-        cells += [new(RESET), new(source), new(PROBE)]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
-                                     resources={"metadata": {"path": str(cwd)}})
+class Kernel:
+    """A Jupyter kernel that runs snippets one after another, each as if it ran alone:
+    RESET before it, PROBE after it (see above). Since the snippets cannot lean on each
+    other, one kernel serves every lesson a test worker runs, and torch is imported once
+    per worker instead of once per lesson (about 2.5 s each)."""
 
-    def probe(index: int) -> dict:
-        client.execute_cell(nb.cells[index], index)
-        return json.loads("".join(o.get("text", "") for o in nb.cells[index].outputs
+    def __init__(self):
+        self.nbformat = pytest.importorskip("nbformat")
+        self.nbclient = pytest.importorskip("nbclient")
+        self.nb = self.nbformat.v4.new_notebook()
+        self.client = self.nbclient.NotebookClient(self.nb, timeout=600,
+                                                   kernel_name="python3")
+        self.context = self.client.setup_kernel()
+        self.context.__enter__()
+        # the quick profile, on the CPU (set before torch looks for a GPU); the libraries
+        # every lesson uses are imported first, so that PROBE knows their defaults
+        self.run(f"import os\nos.environ.update({QUICK_CPU!r})\n"
+                 "import torch, numpy, matplotlib.pyplot")
+
+    def close(self):
+        self.context.__exit__(None, None, None)
+
+    def run(self, code: str):
+        """Run code as a new cell (nbclient stores each cell it runs at its index in the
+        notebook, so every cell, the helpers too, is a cell of the notebook)."""
+        self.nb.cells.append(self.nbformat.v4.new_code_cell(code))
+        index = len(self.nb.cells) - 1
+        try:
+            self.client.execute_cell(self.nb.cells[index], index)
+        finally:
+            self.nb.cells[index].setdefault("outputs", [])
+        return self.nb.cells[index]
+
+    def probe(self) -> dict:
+        cell = self.run(PROBE)
+        return json.loads("".join(o.get("text", "") for o in cell.outputs
                                   if o.output_type == "stream"))
 
-    with client.setup_kernel():
-        state = probe(0)
-        for n, name in enumerate(names):
-            reset, index = 1 + 3 * n, 2 + 3 * n
-            client.execute_cell(nb.cells[reset], reset)
+    def run_snippets(self, sources: list[str], names: list[str], cwd) -> tuple[list, list]:
+        """Run the snippets in folder `cwd`. Returns what went wrong (each problem names
+        its snippet) and the snippets' executed cells."""
+        self.run(f"import os\nos.chdir({str(cwd)!r})")
+        state, problems, cells = self.probe(), [], []
+        for source, name in zip(sources, names):
+            self.run(RESET)
             try:
-                client.execute_cell(nb.cells[index], index)
-            except nbclient.exceptions.CellExecutionError as err:
-                return f"{name} failed:\n" + re.sub(r"\x1b\[[0-9;]*m", "", str(err))
-            after = probe(index + 1)
+                cells.append(self.run(source))
+            except self.nbclient.exceptions.CellExecutionError as err:
+                cells.append(self.nb.cells[-1])
+                problems.append(f"{name} failed:\n"
+                                + re.sub(r"\x1b\[[0-9;]*m", "", str(err)))
+            after = self.probe()
             if changed := changes(state, after):
-                return (f"{name} changes settings that outlive it, so the snippets after "
-                        "it run differently here and on Colab than alone in "
-                        "scripts/build.py; restore them at its end:\n  "
-                        + "\n  ".join(changed[:10]))
+                problems.append(f"{name} changes settings that outlive it, so the snippets "
+                                "after it run differently here and on Colab than alone in "
+                                "scripts/build.py; restore them at its end:\n  "
+                                + "\n  ".join(changed[:10]))
             state = after
-    return [nb.cells[2 + 3 * n] for n in range(len(sources))]
+        return problems, cells
 
 
-@pytest.mark.parametrize("sources, message", [
-    (["import torch\nx = torch.ones(2)", "y = torch.zeros(2)"],
-     "second.py failed:.*NameError: name 'torch' is not defined"),
-    (["import torch\ntorch.set_default_dtype(torch.float64)", "import torch"],
-     r"first.py changes settings.*torch default dtype: torch.float32 -> torch.float64"),
-    (["import os\nos.environ['LEAK'] = '1'", "pass"],
-     r"first.py changes settings.*environment variable LEAK: \(unset\) -> 1"),
-    (["import matplotlib.pyplot as plt\nplt.rcParams['lines.linewidth'] = 9", "pass"],
-     r"first.py changes settings.*lines.linewidth"),
-], ids=["leaked-name", "default-dtype", "environment", "rcparams"])
-def test_one_kernel_catches_what_leaks_between_snippets(sources, message, tmp_path):
-    failure = run_in_one_kernel(sources, ["first.py", "second.py"], tmp_path)
-    assert isinstance(failure, str) and re.search(message, failure, re.S), failure
+QUICK_CPU = {"DLCAMP_QUICK": "1", "CUDA_VISIBLE_DEVICES": ""}
+
+
+@pytest.fixture(scope="session")
+def kernel(mnist_root):  # the kernel inherits DLCAMP_DATA (conftest.py)
+    """The worker's kernel; replaced by a fresh one after a lesson with a problem (a
+    leaked setting, or a failure that may have left one)."""
+    holder = {"kernel": None}
+
+    def get(fresh: bool = False) -> Kernel:
+        if fresh and holder["kernel"]:
+            holder["kernel"].close()
+            holder["kernel"] = None
+        if holder["kernel"] is None:
+            holder["kernel"] = Kernel()
+        return holder["kernel"]
+
+    yield get
+    if holder["kernel"]:
+        holder["kernel"].close()
+
+
+def test_one_kernel_catches_what_leaks_between_snippets(tmp_path):
+    """Each kind of leak, in one kernel (each snippet is judged on its own)."""
+    sources = {"clean.py": "import torch\nx = torch.ones(2)",
+               "dtype.py": "import torch\ntorch.set_default_dtype(torch.float64)",
+               "name.py": "y = torch.zeros(2)  # torch was imported by an earlier cell",
+               "environment.py": "import os\nos.environ['LEAK'] = '1'",
+               "rcparams.py": "import matplotlib.pyplot as plt\n"
+                              "plt.rcParams['lines.linewidth'] = 9"}
+    kernel = Kernel()  # its own: the leaks must not reach the lessons' kernel
+    try:
+        problems, _ = kernel.run_snippets(list(sources.values()), list(sources), tmp_path)
+    finally:
+        kernel.close()
+    expected = [r"^dtype.py changes settings.*torch default dtype: torch.float32 -> "
+                r"torch.float64",
+                r"^name.py failed:.*NameError: name 'torch' is not defined",
+                r"^environment.py changes settings.*environment variable LEAK: "
+                r"\(unset\) -> 1",
+                r"^rcparams.py changes settings.*lines.linewidth"]
+    assert len(problems) == len(expected), problems
+    for problem, pattern in zip(problems, expected):
+        assert re.search(pattern, problem, re.S), problem
 
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom(page, tmp_path, monkeypatch):
-    """This is where every snippet runs under pytest: a fresh kernel runs the lesson's
+def test_notebook_runs_top_to_bottom(page, tmp_path, kernel):
+    """This is where every snippet runs under pytest: a Jupyter kernel runs the lesson's
     snippets (as scripts/notebooks.py puts them in the notebook, from the current files)
-    cell by cell on the CPU in the quick profile, each in a clean namespace (see
-    run_in_one_kernel), so each snippet's asserts check the lesson's claims. A failure names
+    cell by cell on the CPU in the quick profile, each as if alone (see Kernel), so each
+    snippet's asserts check the lesson's claims. A failure names
     the snippet and its page. Afterwards every figure the full build made must have been
     made again (the English notebook has the same code, see above). MNIST comes from
     DLCAMP_DATA (conftest.py)."""
-    monkeypatch.setenv("DLCAMP_QUICK", "1")
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # the quick profile runs on the CPU
     # the notebook as the current snippets make it (the committed one may be stale: that
     # is test_notebooks_are_up_to_date's business), so an edited snippet is run at once
     nb = notebooks.notebook(page)
@@ -208,11 +262,12 @@ def test_notebook_runs_top_to_bottom(page, tmp_path, monkeypatch):
     assert len(code) == len(snippets), "see test_notebook_holds_the_snippets_of_its_page"
     names = [f"{s.relative_to(ROOT)} (shown on {page.relative_to(ROOT)}, run in the quick "
              f"profile in {notebook_for(page).name})" for s in snippets]
-    result = run_in_one_kernel(code, names, tmp_path)
-    if isinstance(result, str):
-        pytest.fail(result, pytrace=False)
+    problems, cells = kernel().run_snippets(code, names, tmp_path)
+    if problems:
+        kernel(fresh=True)  # the next lesson gets a kernel this one cannot have changed
+        pytest.fail("\n\n".join(problems), pytrace=False)
     missing = []
-    for snippet, cell in zip(snippets, result):
+    for snippet, cell in zip(snippets, cells):
         manifest = FIGURES / snippet.parent.name / f"{snippet.stem}.manifest.json"
         made = json.loads(manifest.read_text())["outputs"] if manifest.exists() else {}
         missing += [f"{snippet.relative_to(ROOT)} no longer makes {name}" for name in made
