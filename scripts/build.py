@@ -260,7 +260,10 @@ RUNNING: set[subprocess.Popen] = set()
 def end_group(proc: subprocess.Popen) -> None:
     """Kill a snippet's whole process group (the snippet and anything it started)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # Windows: no process groups; the launcher and the snippet only
+            proc.kill()
     except (ProcessLookupError, PermissionError):
         pass  # already gone
 
