@@ -404,7 +404,7 @@ def scratch_folders(out: Path) -> list[Path]:
     return sorted(out.glob(f"{SCRATCH_PREFIX}*"))
 
 
-def lock(out: Path, wait: bool = False):
+def lock(out: Path):
     """Hold the output folder's lock, or raise BuildError naming the build that holds it.
     The operating system releases it when this process ends, however it ends. Returns the
     open lock file (keep it open), or None where the platform has no file locks."""
@@ -415,7 +415,7 @@ def lock(out: Path, wait: bool = False):
     path = out / LOCK_NAME
     file = open(path, "a+", encoding="utf-8")
     try:
-        fcntl.flock(file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         file.seek(0)
         holder = file.read().strip() or "unknown"
@@ -482,7 +482,7 @@ def build(args: argparse.Namespace) -> int:
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        held = lock(out)  # noqa: F841  held until this process ends
+        held = lock(out)  # held while this function runs, released when the process ends
     except OSError as err:
         raise BuildError(f"cannot write to the output folder {out}: "
                          f"{err.strerror or err}") from None
@@ -548,6 +548,7 @@ def run_all(todo, out, env, timeout, provenance, jobs, results) -> bool:
     def on_sigterm(signum, frame):
         raise KeyboardInterrupt
     previous_handler = signal.signal(signal.SIGTERM, on_sigterm)
+    STOP.clear()
     done = 0
     pool = cf.ThreadPoolExecutor(max_workers=jobs)
     futures = {}
