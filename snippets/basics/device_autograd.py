@@ -5,7 +5,7 @@ import torch
 device = "cuda" if torch.cuda.is_available() else "cpu"
 x = torch.randn(3, 2)
 x_dev = x.to(device)  # a copy on the device (no copy if already there)
-print("x on", x.device, " x_dev on", x_dev.device)
+print("x on", x.device, " x_dev on", x_dev.device, " x_dev is x:", x_dev is x)
 w = torch.randn(2, device=device)  # or create it there directly
 print("x_dev @ w on", (x_dev @ w).device)
 # --8<-- [end:device]

@@ -13,8 +13,8 @@ losses = {"MAE": lambda r: r.abs().mean(), "MSE": lambda r: (r ** 2).mean()}
 fits = {}
 for name, loss_fn in losses.items():
     p = torch.zeros(2, requires_grad=True)  # (b, w)
-    optimizer = torch.optim.Adam([p], lr=0.02)
-    for step in range(1000):
+    optimizer = torch.optim.SGD([p], lr=0.05)  # plain gradient descent
+    for step in range(2000):
         loss = loss_fn(p[0] + p[1] * x - y)  # residuals r = y_hat - y
         optimizer.zero_grad()
         loss.backward()

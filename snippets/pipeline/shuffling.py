@@ -28,6 +28,10 @@ for shuffle in [False, True]:
     loader = DataLoader(sorted_set, batch_size=64, shuffle=shuffle)
     _, y = next(iter(loader))
     print(f"shuffle={shuffle!s:5}: labels in the first batch {y[:16].tolist()} ...")
+sorted_labels = train_set.targets[order]
+zeros = (sorted_labels == 0).sum().item()
+print(f"{n} images in {len(loader)} batches of 64; the first {zeros // 64} "
+      f"(unshuffled) hold only 0s")
 # --8<-- [end:sorted]
 
 # --8<-- [start:train]
