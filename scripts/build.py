@@ -53,6 +53,10 @@ LIBRARIES = ("torch", "torchvision", "matplotlib", "numpy")
 MANIFEST_SUFFIX = ".manifest.json"
 SCRATCH_PREFIX = ".figures-tmp-"
 LOCK_NAME = ".build.lock"
+LABELS_NAME = "figures.zh.json"
+# Every figure a snippet saves also comes out in Chinese (<name>-zh.svg): a matplotlib
+# backend that only the build uses, so the snippets stay free of translation machinery.
+BACKEND_DIR = ROOT / "scripts" / "backend"
 # The snippet contract: a snippet imports what every reader has after
 # `pip install torch torchvision matplotlib` (numpy comes with them) and the standard library.
 ALLOWED_IMPORTS = set(LIBRARIES)
@@ -82,6 +86,17 @@ class Snippet:
     def id(self) -> str:
         return f"{self.lesson}/{self.name}"
 
+    @property
+    def labels(self) -> Path:
+        """The lesson's table for the Chinese figures (scripts/backend/dlcamp_figures.py)."""
+        return self.path.parent / LABELS_NAME
+
+    def labels_sha256(self) -> str:
+        """The table matters only to snippets that save figures."""
+        if not self.labels.exists() or b"savefig(" not in self.path.read_bytes():
+            return ""
+        return sha256(self.labels.read_bytes())
+
 
 @dataclass
 class Result:
@@ -90,6 +105,7 @@ class Result:
     seconds: float = 0.0
     message: str = ""
     files: list[str] = field(default_factory=list)
+    untranslated: dict = field(default_factory=dict)  # Chinese figure -> English texts left
 
 
 # ---------------------------------------------------------------- discovery
@@ -155,6 +171,8 @@ def cache_key(snippet: Snippet, rc: bytes, profile: str, device: str,
               libs: dict[str, str]) -> str:
     parts = [sha256(snippet.path.read_bytes()), sha256(rc), profile, device,
              json.dumps(libs, sort_keys=True)]
+    if labels := snippet.labels_sha256():  # snippets without figures keep their keys
+        parts.append(labels)
     return sha256("\n".join(parts).encode())
 
 
@@ -215,7 +233,9 @@ def forbidden_imports(source: str) -> list[str]:
 def snippet_env(profile: str, force_cpu: bool, threads: int, rc_file: Path) -> dict:
     env = dict(os.environ)
     env.update(
-        MPLBACKEND="Agg",
+        MPLBACKEND="module://dlcamp_figures",  # Agg, and each figure again in Chinese
+        PYTHONPATH=os.pathsep.join(filter(None, [str(BACKEND_DIR),
+                                                 os.environ.get("PYTHONPATH")])),
         MATPLOTLIBRC=str(rc_file),  # house style and svg.hashsalt: byte-identical SVGs
         SOURCE_DATE_EPOCH="0",  # no run date inside SVG/PNG files
         PYTHONHASHSEED="0",
@@ -298,7 +318,8 @@ def run_one(snippet: Snippet, out: Path, env: dict, timeout: float, key: str,
             proc = subprocess.Popen(
                 [sys.executable, "-c", LAUNCHER, str(os.getpid()),
                  str(snippet.path.resolve())],
-                cwd=tmp, env=env, stdout=out_file, stderr=err_file, start_new_session=True)
+                cwd=tmp, env=dict(env, DLCAMP_FIGURE_LABELS=str(snippet.labels)),
+                stdout=out_file, stderr=err_file, start_new_session=True)
             RUNNING.add(proc)
             try:
                 proc.wait(timeout=timeout)
@@ -342,10 +363,14 @@ def run_one(snippet: Snippet, out: Path, env: dict, timeout: float, key: str,
         names = figures + ([f"{snippet.name}.txt"] if stdout.strip() else [])
         outputs = {f"{snippet.lesson}/{name}": sha256((Path(tmp) / name).read_bytes())
                    for name in names}
+        report = Path(tmp) / ".untranslated.json"  # written by the figure backend
+        untranslated = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
         manifest = dict(provenance, snippet=f"snippets/{snippet.id}.py", key=key,
                         duration_s=round(seconds, 2),
                         date=datetime.datetime.now(datetime.timezone.utc)
                         .isoformat(timespec="seconds"), outputs=outputs)
+        if untranslated:
+            manifest["untranslated"] = untranslated
         with INSTALL:
             if STOP.is_set():
                 return Result(snippet, "stopped", seconds,
@@ -358,7 +383,7 @@ def run_one(snippet: Snippet, out: Path, env: dict, timeout: float, key: str,
                 old_output.unlink()
             write_atomic(manifest_path(out, snippet),
                          json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return Result(snippet, "ok", seconds, files=names)
+    return Result(snippet, "ok", seconds, files=names, untranslated=untranslated)
 
 
 # ---------------------------------------------------------------- modes
@@ -381,6 +406,9 @@ def check(snippets: list[Snippet], out: Path, rc: bytes, profile: str,
             problems.append(f"{snippet}: changed since its figures were made")
         if manifest.get("matplotlibrc_sha256") != sha256(rc):
             problems.append(f"{snippet}: matplotlibrc changed since its figures were made")
+        if manifest.get("labels_sha256", "") != snippet.labels_sha256():
+            problems.append(f"{snippet}: {snippet.labels.name} changed since its Chinese "
+                            "figures were made")
         if manifest.get("profile") != profile:
             problems.append(f"{snippet}: figures are from the "
                             f"'{manifest.get('profile')}' profile, not '{profile}'")
@@ -523,6 +551,10 @@ def build(args: argparse.Namespace) -> int:
     saved = [r for r in results if r.status == "ok"]
     if todo:
         print_table(results)
+    for r in results:
+        for figure, texts in r.untranslated.items():
+            print(f"note: {r.snippet.lesson}/{figure} keeps English text "
+                  f"{', '.join(repr(t) for t in texts)}: add it to {r.snippet.labels}")
     for r in failed:
         print(f"\nFAILED {r.message}", file=sys.stderr)
     if interrupted:
@@ -554,7 +586,8 @@ def run_all(todo, out, env, timeout, provenance, jobs, results) -> bool:
     futures = {}
     try:
         for snippet, key, previous in todo:
-            prov = dict(provenance, source_sha256=sha256(snippet.path.read_bytes()))
+            prov = dict(provenance, source_sha256=sha256(snippet.path.read_bytes()),
+                        labels_sha256=snippet.labels_sha256())
             futures[pool.submit(run_one, snippet, out, env, timeout, key, prov,
                                 previous)] = snippet
         if todo:

@@ -156,10 +156,19 @@ def alt_texts(page: Path) -> dict[str, str]:
     return {m.group(2): m.group(1) for m in IMAGE.finditer(text)}
 
 
-def outputs(snippet: Path, figures: Path, alts: dict[str, str]) -> list[dict]:
-    """What the last build printed, then the figures in the order the source saves them.
-    Each figure's metadata names its file and alt text: scripts/notebook_pages.py shows the
-    shared file on the site instead of a copy inlined in every notebook page."""
+def figure_for(name: str, lang: str, folder: Path) -> str:
+    """The figure in the notebook's language: the build saves loss.svg (English) and
+    loss-zh.svg (Chinese, scripts/backend/dlcamp_figures.py)."""
+    stem, suffix = name.rsplit(".", 1)
+    translated = f"{stem}-{lang}.{suffix}"
+    return translated if (folder / translated).exists() else name
+
+
+def outputs(snippet: Path, figures: Path, alts: dict[str, str], lang: str) -> list[dict]:
+    """What the last build printed, then the figures in the order the source saves them,
+    in the notebook's language. Each figure's metadata names its file and alt text:
+    scripts/notebook_pages.py shows the shared file on the site instead of a copy inlined
+    in every notebook page."""
     folder = figures / snippet.parent.name
     result = []
     printed = folder / f"{snippet.stem}.txt"
@@ -167,6 +176,7 @@ def outputs(snippet: Path, figures: Path, alts: dict[str, str]) -> list[dict]:
         result.append({"name": "stdout", "output_type": "stream",
                        "text": lines(printed.read_text(encoding="utf-8"))})
     for name in dict.fromkeys(SAVEFIG.findall(read(snippet))):
+        name = figure_for(name, lang, folder)
         figure = folder / name
         if not figure.exists():
             continue  # not built yet: the freshness test reports it
@@ -230,7 +240,7 @@ def notebook(page: Path, root: Path = ROOT, kept: dict[str, dict] | None = None)
                 "metadata": {"dlcamp": {"snippet": rel}}, "outputs": [],
                 "source": lines(code.rstrip("\n"))}
         if built_from(path, figures):
-            cell["outputs"] = outputs(path, figures, alts)
+            cell["outputs"] = outputs(path, figures, alts, lang)
         elif kept and rel in kept:
             cell.update(outputs=kept[rel]["outputs"], source=kept[rel]["source"])
             for out in cell["outputs"]:

@@ -72,8 +72,8 @@ def structure(page: Path) -> list[str]:
             items.append(f"h{len(heading)}")
         elif include:
             items.append(f"include {include}")
-        elif image:
-            items.append(f"image {image}")
+        elif image:  # the Chinese page shows the Chinese figure, x-zh.svg for x.svg
+            items.append(f"image {re.sub(r'-zh(?=[.](svg|png)$)', '', image)}")
         elif fence:
             items.append(f"fence {lang}")
         elif block:

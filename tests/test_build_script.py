@@ -422,3 +422,39 @@ def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
     assert "python scripts/build.py demo/a" in zh
     assert "Stale outputs" in en and "`snippets/demo/a.py`" in en
     assert shown("demo.md", command="build") == LESSON, "mkdocs build is left alone"
+
+
+def test_every_figure_is_also_made_in_chinese(project):
+    """scripts/backend/dlcamp_figures.py: the snippet saves one figure; the build also
+    writes its Chinese twin from the lesson's table, and names the texts the table lacks."""
+    pytest.importorskip("matplotlib")
+    (project / "snippets" / "matplotlibrc").write_text(
+        (ROOT / "snippets" / "matplotlibrc").read_text())
+    write(project, "demo/plot.py", """\
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1], label="training loss")
+        ax.set(xlabel="step", ylabel="lr = 0.5", title="untranslated words")
+        ax.legend()
+        fig.savefig("plot.svg")
+        """)
+    (project / "snippets" / "demo" / "figures.zh.json").write_text(
+        json.dumps({"training loss": "训练损失", "step": "步数", "lr = {}": "学习率 = {}"}),
+        encoding="utf-8")
+    proc, out = build(project)
+    if "no Noto Sans CJK SC font" in out:
+        pytest.skip("no CJK font here (Debian: apt-get install fonts-noto-cjk)")
+    assert proc.returncode == 0, out
+    figs = project / "figures" / "demo"
+    english, chinese = (figs / "plot.svg").read_text(), (figs / "plot-zh.svg").read_text()
+    assert english != chinese
+    manifest = json.loads((figs / "plot.manifest.json").read_text())
+    assert set(manifest["outputs"]) == {"demo/plot.svg", "demo/plot-zh.svg"}
+    assert manifest["untranslated"] == {"plot-zh.svg": ["untranslated words"]}
+    assert "note: demo/plot-zh.svg keeps English text 'untranslated words'" in out
+    first = chinese
+    assert build(project, "--force")[0].returncode == 0
+    assert (figs / "plot-zh.svg").read_text() == first, "the Chinese figure is not stable"
+    (project / "snippets" / "demo" / "figures.zh.json").write_text("{}", encoding="utf-8")
+    proc, out = build(project, "--check")
+    assert "figures.zh.json changed since its Chinese figures were made" in out, out
