@@ -386,3 +386,27 @@ def test_every_figure_opens_larger(site):
             if not (img.group(1) and 'class="glightbox"' in img.group(1)):
                 bare.append(f"{page.relative_to(site)}: {img.group(2)}")
     assert not bare, "figures without a lightbox link:\n" + "\n".join(bare)
+
+
+def test_every_output_says_where_it_came_from(site):
+    """scripts/provenance.py: under each printed output, the device, run time, PyTorch
+    version and date of the run that printed it, from its manifest, in the page's language."""
+    problems = []
+    for page in all_pages():
+        outputs = [t for t in includes(page) if t.startswith("docs/figures/")]
+        if not outputs:
+            continue
+        rel = page.relative_to(DOCS).as_posix().removesuffix(".md")
+        lang = notebooks.page_language(page)
+        name = rel.removesuffix(f".{lang}")
+        built = site / notebooks.url_prefix(lang) / ("" if name == "index" else name) / "index.html"
+        lines = re.findall(r'<p class="dl-provenance">([^<]*)</p>', built.read_text())
+        if len(lines) != len(outputs):
+            problems.append(f"{rel}: {len(outputs)} outputs, {len(lines)} provenance lines")
+            continue
+        for target, text in zip(outputs, lines):
+            manifest = json.loads((ROOT / target.replace(".txt", ".manifest.json"))
+                                  .read_text(encoding="utf-8"))
+            if manifest["versions"]["torch"] not in text or manifest["date"][:10] not in text:
+                problems.append(f"{rel}: '{text}' does not match {target}'s manifest")
+    assert not problems, "\n".join(problems)
