@@ -212,6 +212,11 @@ def test_404_page_speaks_both_languages(site):
     links = _parse(site / "404.html", {}).links
     root = urlsplit(_site_url(site)).path  # the 404 page is served at any depth
     assert root in links and root + "en/" in links, "the 404 page should link to both homes"
+    assert '<html lang="zh"' in html, "the 404 page should come from the default language"
+    switcher = dict((lang, href) for href, lang in
+                    re.findall(r'href="([^"]*)" hreflang="(\w+)"', html))
+    assert switcher == {"zh": root, "en": root + "en/"}, (
+        f"the language links of the 404 page should lead to the two home pages: {switcher}")
 
 
 def test_sitemap_uses_the_site_url(site):
