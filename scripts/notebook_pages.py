@@ -62,7 +62,9 @@ def on_page_markdown(markdown, page, **kwargs):
 
 @event_priority(-100)  # after mkdocs-static-i18n (50) has set the selector's links
 def on_page_context(context, page, config, **kwargs):
-    """Point the language selector at the same notebook in the other language:
+    """Give lesson and notebook pages their notebook links (the `dl_notebook` that
+    overrides/partials/actions.html draws), and point the language selector of a notebook
+    page at the same notebook in the other language:
     mkdocs-static-i18n met the notebooks as plain files, so it knows no twins for them
     and would send the reader to the other language's home page."""
     found = lesson_of(page)

@@ -5,7 +5,13 @@ mkdocs-static-i18n builds the site once per language, and each build writes /404
 last one (English) won, and its language links were whatever the last page built had set
 (a notebook page's). The page's own text is in both languages (overrides/404.html), so it
 keeps the default language's build and points the language links at the home pages."""
+import sys
+from pathlib import Path
+
 from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  scripts/notebooks.py: the languages and where their pages live
 
 FIRST = {}
 
@@ -14,8 +20,7 @@ FIRST = {}
 def on_template_context(context, template_name, config, **kwargs):
     if template_name == "404.html":
         for alternate in getattr(config.extra, "alternate", None) or []:
-            default = alternate["lang"] == config.plugins["i18n"].default_language
-            alternate["link"] = "" if default else f"{alternate['lang']}/"
+            alternate["link"] = notebooks.url_prefix(alternate["lang"])  # its home page
     return context
 
 
