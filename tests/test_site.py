@@ -415,3 +415,24 @@ def test_every_output_says_where_it_came_from(site):
             if manifest["versions"]["torch"] not in text or manifest["date"][:10] not in text:
                 problems.append(f"{rel}: '{text}' does not match {target}'s manifest")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_reads_on_a_phone_in_teaching_order(site, lang):
+    """scripts/glossary.py: one pair per row (three columns), every term an anchor shared by
+    both languages, links to the lessons that use it, rows in the order readers meet them."""
+    html = (site / notebooks.url_prefix(lang) / "glossary" / "index.html").read_text()
+    rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*</tr>", html, re.S)
+    assert len(rows) > 40, "the glossary table should have one term per row"
+    ids = [re.search(r'<span id="([\w-]+)"></span>', term) for term, _ in rows]
+    assert all(ids), "every term should carry an anchor"
+    firsts = [int(m[1]) if (m := re.search(r">(\d+)</a>", links)) else 99 for _, links in rows]
+    assert firsts == sorted(firsts), "rows should follow the order of the lessons"
+    assert sum(f < 99 for f in firsts) > 40, "most terms should link to a lesson"
+
+
+def test_glossary_anchors_are_the_same_in_both_languages(site):
+    zh, en = (re.findall(r'<span id="([\w-]+)"></span>',
+                         (site / notebooks.url_prefix(lang) / "glossary" / "index.html")
+                         .read_text()) for lang in LANGS)
+    assert sorted(zh) == sorted(en) and len(set(zh)) == len(zh)

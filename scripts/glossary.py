@@ -1,0 +1,76 @@
+"""MkDocs hook: the glossary as a reader uses it.
+
+docs/glossary.md (and .en.md) keep the term pairs in a compact table that authors edit. On
+the site this hook shows them one pair per row (readable on a phone), in the page's
+language first, in the order a reader meets them in the lessons, each with an anchor
+(`glossary/#gradient`) and links to the lessons whose text uses it."""
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  scripts/notebooks.py: a page's language
+
+ROW = re.compile(r"^\|(.+)\|\s*$")
+HEADERS = {"zh": "| 术语 | English | 出现在 |\n| --- | --- | --- |",
+           "en": "| Term | 中文 | Lessons |\n| --- | --- | --- |"}
+
+
+def variants(term: str) -> list[str]:
+    """'batch / minibatch' -> both; 'multilayer perceptron (MLP)' -> the name and MLP."""
+    found = []
+    for part in term.split(" / "):
+        m = re.fullmatch(r"(.*?)\s*\((.*)\)", part.strip())
+        found += [m[1], m[2]] if m else [part.strip()]
+    return [f for f in found if f]
+
+
+def uses(text: str, term: str, lang: str) -> bool:
+    for word in variants(term):
+        pattern = re.escape(word) if lang == "zh" else rf"(?<![\w-]){re.escape(word)}s?(?![\w-])"
+        if re.search(pattern, text, 0 if lang == "zh" or word.isupper() else re.I):
+            return True
+    return False
+
+
+def lessons(docs: Path, lang: str) -> list[tuple[int, str, str]]:
+    """(number, file name, text) of each lesson page in this language, in teaching order."""
+    found = []
+    for page in sorted((docs / "lessons").glob("*.md")):
+        if notebooks.page_language(page) != lang:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if m := re.search(r"^# (\d+)\. ", text, re.M):
+            found.append((int(m[1]), page.name, text))
+    return sorted(found)
+
+
+def slug(english: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", variants(english)[0].lower()).strip("-")
+
+
+def on_page_markdown(markdown, page, config, **kwargs):
+    if not page.file.src_uri.startswith("glossary."):
+        return markdown
+    lang = notebooks.page_language(Path(page.file.src_uri))
+    pages = lessons(Path(config["docs_dir"]), lang)
+    lines, pairs, first = markdown.split("\n"), [], None
+    for i, line in enumerate(lines):
+        if m := ROW.match(line):
+            first = i if first is None else first
+            cells = [c.strip() for c in m[1].split("|")]
+            if set("".join(cells)) <= set("- ") or cells[:2] == ["中文", "English"]:
+                continue
+            pairs += [(cells[j], cells[j + 1]) for j in range(0, len(cells) - 1, 2) if cells[j]]
+    if first is None:
+        return markdown
+    rows = []
+    for zh, en in pairs:
+        used = [(n, name) for n, name, text in pages if uses(text, zh if lang == "zh" else en, lang)]
+        links = ", ".join(f"[{n}](lessons/{name})" for n, name in used)
+        term, other = (zh, en) if lang == "zh" else (en, zh)
+        rows.append(((used[0][0] if used else 99), len(rows),
+                     f'| <span id="{slug(en)}"></span>{term} | {other} | {links} |'))
+    table = [HEADERS[lang]] + [row for *_, row in sorted(rows)]
+    last = max(i for i, line in enumerate(lines) if ROW.match(line))
+    return "\n".join(lines[:first] + table + lines[last + 1:])
