@@ -28,6 +28,8 @@ def on_post_build(config, **kwargs):
     prefix = SECOND + "/"
     if not any(doc["location"].startswith(prefix) for doc in index["docs"]):
         return  # a language build inside i18n's own build, or already split
+    for doc in index["docs"]:  # jieba's word breaks stay in the text (lunr splits there),
+        doc["title"] = doc["title"].replace("\u200b", "")  # not in the titles readers see
     zh = [d for d in index["docs"] if not d["location"].startswith(prefix)]
     en = [dict(d, location=d["location"][len(prefix):])
           for d in index["docs"] if d["location"].startswith(prefix)]

@@ -436,3 +436,29 @@ def test_glossary_anchors_are_the_same_in_both_languages(site):
                          (site / notebooks.url_prefix(lang) / "glossary" / "index.html")
                          .read_text()) for lang in LANGS)
     assert sorted(zh) == sorted(en) and len(set(zh)) == len(zh)
+
+
+def test_math_is_typeset_in_the_built_html(site):
+    """scripts/math_at_build.py: the HTML holds typeset math (no raw TeX while scripts load,
+    with scripts off, or in search), and no page loads KaTeX's script."""
+    problems = []
+    for page in site_pages(site):
+        html = page.read_text()
+        rel = page.relative_to(site)
+        for m in re.finditer(r'<(span|div) class="arithmatex">(.{0,40})', html):
+            if not m[2].startswith('<span class="katex'):
+                problems.append(f"{rel}: untypeset math {m[2]!r}")
+        if "katex.min.js" in html or "auto-render" in html:
+            problems.append(f"{rel}: still loads KaTeX's script")
+    assert not problems, "\n".join(problems[:20])
+    assert 'class="katex-display"' in (site / "lessons" / "softmax" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_shows_no_tex_and_no_zero_width_spaces(site, lang):
+    index = _index(site, lang)
+    tex = [d["location"] for d in index["docs"]
+           if re.search(r"\\(mathbf|frac|hat|sum|sigma|lambda|ell)\b", d["text"])]
+    assert not tex, f"TeX in the search index: {tex}"
+    spaces = [d["location"] for d in index["docs"] if "\u200b" in d["title"]]
+    assert not spaces, f"zero-width spaces in result titles: {spaces}"
