@@ -462,3 +462,14 @@ def test_search_shows_no_tex_and_no_zero_width_spaces(site, lang):
     assert not tex, f"TeX in the search index: {tex}"
     spaces = [d["location"] for d in index["docs"] if "\u200b" in d["title"]]
     assert not spaces, f"zero-width spaces in result titles: {spaces}"
+
+
+def test_bad_tex_fails_the_build_naming_the_page():
+    import math_at_build
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="lessons/demo.md"))
+    good = math_at_build.on_page_content(
+        '<span class="arithmatex">\\(x^2\\)</span>', page=page)
+    assert good.startswith('<span class="arithmatex"><span class="katex">')
+    with pytest.raises(notebook_pages.PluginError, match="lessons/demo.md: KaTeX cannot"):
+        math_at_build.on_page_content('<span class="arithmatex">\\(\\frac{1}\\)</span>',
+                                      page=page)
