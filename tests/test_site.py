@@ -473,3 +473,20 @@ def test_bad_tex_fails_the_build_naming_the_page():
     with pytest.raises(notebook_pages.PluginError, match="lessons/demo.md: KaTeX cannot"):
         math_at_build.on_page_content('<span class="arithmatex">\\(\\frac{1}\\)</span>',
                                       page=page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_all_notebooks_download_in_one_archive(site, lang):
+    """scripts/notebook_archive.py: one zip per language with every lesson's notebook (as
+    committed, outputs included) and a README; the home page links it (link test)."""
+    import zipfile
+    path = site / "notebooks" / f"dlcamp-notebooks-{lang}.zip"
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(name.split("/", 1)[1] for name in archive.namelist())
+        folder = f"dlcamp-notebooks-{lang}/"
+        for lesson in LESSONS:
+            name = notebooks.notebook_name(lesson, lang)
+            assert archive.read(folder + name) == (DOCS / "notebooks" / name).read_bytes()
+    assert names == sorted(["README.txt"] + [notebooks.notebook_name(l, lang) for l in LESSONS])
+    home = site / notebooks.url_prefix(lang) / "index.html"
+    assert f"dlcamp-notebooks-{lang}.zip" in home.read_text()

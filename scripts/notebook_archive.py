@@ -1,0 +1,51 @@
+"""MkDocs hook: every lesson notebook of a language in one zip, for readers who reach
+neither GitHub nor Colab (site/notebooks/dlcamp-notebooks-<lang>.zip, linked from the home
+pages). The notebooks carry their outputs and figures, so the archive is self-contained.
+The zip is deterministic (fixed dates, sorted names): a rebuild gives the same bytes."""
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook names
+
+README = {
+    "zh": "深度学习训练营（DL Camp）全部课程的 notebook。\n\n"
+          "运行：pip install torch torchvision matplotlib notebook，再在本文件夹中运行 "
+          "jupyter notebook。用到 MNIST 的课会把数据下载到 ./data；已有一份时，把环境变量 "
+          "DLCAMP_DATA 设为包含 MNIST/raw/ 的文件夹。\n",
+    "en": "All lesson notebooks of DL Camp.\n\n"
+          "Run: pip install torch torchvision matplotlib notebook, then jupyter notebook in "
+          "this folder. Lessons that use MNIST download it to ./data; if you have a copy, set "
+          "the environment variable DLCAMP_DATA to the folder that holds MNIST/raw/.\n",
+}
+
+
+def archive_name(lang: str) -> str:
+    return f"dlcamp-notebooks-{lang}.zip"
+
+
+def write_archive(docs: Path, site: Path, lang: str) -> Path:
+    names = sorted({p.name.split(".")[0] for p in (docs / "notebooks").glob("*.ipynb")})
+    target = site / "notebooks" / archive_name(lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = f"dlcamp-notebooks-{lang}"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        def add(name: str, data: bytes):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+        add("README.txt", README[lang].encode("utf-8"))
+        for lesson in names:
+            source = docs / "notebooks" / notebooks.notebook_name(lesson, lang)
+            add(source.name, source.read_bytes())
+    return target
+
+
+def on_post_build(config, **kwargs):
+    """mkdocs-static-i18n builds the other languages into site/<lang>/: the archives go
+    to the site root's notebooks/ folder either way (written twice, the same bytes)."""
+    docs, site = Path(config["docs_dir"]), Path(config["site_dir"])
+    root = site.parent if site.name in notebooks.languages()[1:] else site
+    for lang in notebooks.languages():
+        write_archive(docs, root, lang)
