@@ -282,7 +282,7 @@ def end_group(proc: subprocess.Popen) -> None:
     try:
         if hasattr(os, "killpg"):
             os.killpg(proc.pid, signal.SIGKILL)
-        else:  # Windows: no process groups; the launcher and the snippet only
+        else:  # Windows: no process groups; only the launcher goes (not its child)
             proc.kill()
     except (ProcessLookupError, PermissionError):
         pass  # already gone
