@@ -18,7 +18,8 @@ MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):\w+\][ \t]*\n", re.M)
 
 
 def notebook_for(page):
-    return NOTEBOOKS / (page.name.removesuffix(".md") + ".ipynb")
+    lesson, lang = page.name.split(".")[0], notebooks.page_language(page)
+    return NOTEBOOKS / notebooks.notebook_name(lesson, lang)
 
 
 def code_cells(path):
@@ -63,7 +64,7 @@ def test_notebook_holds_the_snippets_of_its_page(page):
 
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_both_languages_run_the_same_code(page):
-    zh, en = notebook_for(page), NOTEBOOKS / f"{page.stem}.en.ipynb"
+    zh, en = notebook_for(page), notebook_for(en_twin(page))
     assert code_cells(zh) == code_cells(en)
 
 
