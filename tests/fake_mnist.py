@@ -1,8 +1,9 @@
-"""A small stand-in for MNIST, written in MNIST's real file format (IDX).
+"""Small stand-ins for MNIST and Fashion-MNIST, written in their real file format (IDX).
 
-torchvision.datasets.MNIST reads these files with its real loading code, so the snippets run
-unchanged in the tests without the network and without the real dataset. The digits are
-rendered glyphs, shifted, thickened and noised at random: learnable, but not trivially."""
+torchvision.datasets.MNIST and FashionMNIST read these files with their real loading code, so
+the snippets run unchanged in the tests without the network and without the real datasets. The
+images are rendered glyphs (digits for MNIST, ten letters standing in for the garments),
+shifted, thickened and noised at random: learnable, but not trivially."""
 from __future__ import annotations
 
 import struct
@@ -11,23 +12,23 @@ from pathlib import Path
 import numpy as np
 
 
-def glyphs() -> np.ndarray:
-    """The ten digits drawn by matplotlib's default font: (10, 28, 28) in [0, 1]."""
+def glyphs(chars: str = "0123456789") -> np.ndarray:
+    """Ten characters drawn by matplotlib's default font: (10, 28, 28) in [0, 1]."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     out = []
-    for d in range(10):
+    for char in chars:
         fig = Figure(figsize=(1, 1), dpi=28)
         canvas = FigureCanvasAgg(fig)
-        fig.text(0.5, 0.5, str(d), fontsize=50, ha="center", va="center")
+        fig.text(0.5, 0.5, char, fontsize=50, ha="center", va="center")
         canvas.draw()
         out.append(1 - np.asarray(canvas.buffer_rgba())[..., 0] / 255)
     return np.stack(out)
 
 
-def images(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    base = glyphs()
+def images(labels: np.ndarray, rng: np.random.Generator, chars: str) -> np.ndarray:
+    base = glyphs(chars)
     imgs = np.empty((len(labels), 28, 28), dtype=np.uint8)
     for i, label in enumerate(labels):
         img = base[label]
@@ -46,13 +47,18 @@ def write_idx(path: Path, array: np.ndarray) -> None:
     path.write_bytes(header + array.tobytes())
 
 
+DATASETS = {"MNIST": "0123456789", "FashionMNIST": "TLPDCSHKBA"}  # folder: glyphs
+
+
 def write_fake_mnist(root: Path, n_train: int = 3000, n_test: int = 2000) -> Path:
-    """Write root/MNIST/raw/ with the four files torchvision looks for; returns root."""
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    for prefix, n in [("train", n_train), ("t10k", n_test)]:
-        labels = rng.integers(0, 10, n).astype(np.uint8)
-        write_idx(raw / f"{prefix}-images-idx3-ubyte", images(labels, rng))
-        write_idx(raw / f"{prefix}-labels-idx1-ubyte", labels)
+    """Write root/<dataset>/raw/ with the four files torchvision looks for, for MNIST
+    and Fashion-MNIST; returns root."""
+    for folder, chars in DATASETS.items():
+        raw = root / folder / "raw"
+        raw.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(0)
+        for prefix, n in [("train", n_train), ("t10k", n_test)]:
+            labels = rng.integers(0, 10, n).astype(np.uint8)
+            write_idx(raw / f"{prefix}-images-idx3-ubyte", images(labels, rng, chars))
+            write_idx(raw / f"{prefix}-labels-idx1-ubyte", labels)
     return root

@@ -21,7 +21,7 @@ def run_snippet(snippet, data_root, tmp_path):
 
 
 def test_some_snippets_use_data():
-    assert USING_DATA, "expected the MNIST snippets to read DLCAMP_DATA"
+    assert USING_DATA, "expected the MNIST and Fashion-MNIST snippets to read DLCAMP_DATA"
 
 
 @pytest.mark.parametrize("snippet", USING_DATA, ids=lambda s: s.id)
@@ -30,8 +30,10 @@ def test_missing_data_offline_gives_one_clear_message(snippet, tmp_path):
     proc = run_snippet(snippet, empty, tmp_path)  # the proxy in conftest.py: no network
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
-    assert f"MNIST is not in {empty}" in proc.stderr
-    assert "set DLCAMP_DATA to a folder that holds MNIST/raw/" in proc.stderr
+    folder = "FashionMNIST" if "FashionMNIST(" in snippet.path.read_text() else "MNIST"
+    name = {"MNIST": "MNIST", "FashionMNIST": "Fashion-MNIST"}[folder]
+    assert f"{name} is not in {empty}/{folder}/raw" in proc.stderr
+    assert f"set DLCAMP_DATA to a folder that holds {folder}/raw/" in proc.stderr
 
 
 def test_configured_copy_is_used_without_download(mnist_root, tmp_path):
