@@ -37,7 +37,6 @@ print("projection shortcut:", tuple(down(x).shape))
 
 # --8<-- [start:zero_init]
 nn.init.zeros_(same.bn2.weight)  # what zero_init_residual=True does
-same.eval()  # BN uses its running statistics (0 and 1 at the start)
 with torch.no_grad():
     gap = (same(x) - torch.relu(x)).abs().max().item()
 print(f"zero-initialised block: largest |block(x) - relu(x)| = {gap:.1e}")
@@ -86,3 +85,5 @@ kernels = [m.weight.numel() for m in bottleneck.modules()
 assert conv_params == sum(kernels), "arithmetic vs nn.Conv2d"
 assert count(bottleneck, 256, 56)[1] == conv_params * 56 * 56, \
     "each kernel weight is used once per output position"
+basic_params = 2 * 64 * 64 * 9  # two 3x3 kernels, 64 -> 64
+assert count(BasicBlock(64, 64), 64, 56)[1] == basic_params * 56 * 56
