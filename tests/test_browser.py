@@ -189,3 +189,11 @@ def test_figures_open_larger_on_click(server, browser):
             "const img = document.querySelector('.glightbox-container .gslide-image img');"
             "return !!img && img.complete && img.naturalWidth > 0")
     assert opened, "clicking a figure should open it in a lightbox"
+    time.sleep(0.6)  # the opening animation
+    box = browser.execute_script(
+        "const r = document.querySelector('.glightbox-container .gslide-image img')"
+        ".getBoundingClientRect(); return [r.width, r.height, innerWidth, innerHeight]")
+    width, height, screen_width, screen_height = box
+    assert width > 0.9 * screen_width or height > 0.75 * screen_height, \
+        f"the enlarged figure should fill the screen, not {width:.0f}x{height:.0f} px " \
+        f"of {screen_width}x{screen_height}"
