@@ -542,8 +542,10 @@ def build(args: argparse.Namespace) -> int:
         else:
             todo.append((snippet, key, previous))
 
+    # threads: on the CPU a different thread count sums floats in another order, and a
+    # sensitive training run (resnet/degradation's deep plain net) can end elsewhere
     provenance = dict(profile=profile, device=device, device_name=device_name,
-                      versions=libs, matplotlibrc_sha256=sha256(rc))
+                      threads=threads, versions=libs, matplotlibrc_sha256=sha256(rc))
     interrupted = run_all(todo, out, env, args.timeout, provenance, jobs, results)
 
     failed = [r for r in results if r.status == "failed"]
