@@ -30,7 +30,7 @@ def test_missing_data_offline_gives_one_clear_message(snippet, tmp_path):
     proc = run_snippet(snippet, empty, tmp_path)  # the proxy in conftest.py: no network
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
-    folder = "FashionMNIST" if "FashionMNIST(" in snippet.path.read_text() else "MNIST"
+    folder = "FashionMNIST" if "FashionMNIST" in snippet.path.read_text() else "MNIST"
     name = {"MNIST": "MNIST", "FashionMNIST": "Fashion-MNIST"}[folder]
     assert f"{name} is not in {empty}/{folder}/raw" in proc.stderr
     assert f"set DLCAMP_DATA to a folder that holds {folder}/raw/" in proc.stderr

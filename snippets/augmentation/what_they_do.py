@@ -11,14 +11,20 @@ from torchvision.transforms import v2
 torch.manual_seed(3)
 
 root = os.environ.get("DLCAMP_DATA", "data")  # FashionMNIST/raw/, MNIST/raw/
-try:
-    fashion = datasets.FashionMNIST(root, train=False, download=True)
-    digits = datasets.MNIST(root, train=False, download=True)
-except RuntimeError as err:
-    sys.exit(f"Fashion-MNIST or MNIST is not in {os.path.abspath(root)} and "
-             f"could not be downloaded.\nConnect to the internet, or set "
-             f"DLCAMP_DATA to a folder that holds FashionMNIST/raw/ and "
-             f"MNIST/raw/.\nDetails: {err}")
+
+
+def load(dataset, folder, name):
+    try:
+        return dataset(root, train=False, download=True)  # only if missing
+    except RuntimeError as err:
+        sys.exit(f"{name} is not in {os.path.abspath(root)}/{folder}/raw and "
+                 f"could not be downloaded.\nConnect to the internet, or set "
+                 f"DLCAMP_DATA to a folder that holds {folder}/raw/.\n"
+                 f"Details: {err}")
+
+
+fashion = load(datasets.FashionMNIST, "FashionMNIST", "Fashion-MNIST")
+digits = load(datasets.MNIST, "MNIST", "MNIST")
 first = torch.stack([(fashion.targets == c).nonzero()[0, 0]
                      for c in (0, 1, 2, 5, 8, 9)])  # six different classes
 X = fashion.data[first, None]  # (6, 1, 28, 28), uint8 as stored
