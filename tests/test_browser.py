@@ -197,3 +197,42 @@ def test_figures_open_larger_on_click(server, browser):
     assert width > 0.9 * screen_width or height > 0.75 * screen_height, \
         f"the enlarged figure should fill the screen, not {width:.0f}x{height:.0f} px " \
         f"of {screen_width}x{screen_height}"
+
+
+CUT_JS = """
+const cut = [];
+for (const code of document.querySelectorAll('article pre > code')) {
+  if (code.scrollWidth > code.clientWidth + 1) {
+    const longest = code.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a);
+    cut.push([!!code.closest('.dl-output'), longest.trim().slice(0, 70)]);
+  }
+}
+return {cut: cut, sideways: document.documentElement.scrollWidth > window.innerWidth + 1,
+        width: window.innerWidth};
+"""
+
+
+def test_nothing_cut_on_desktop_or_phone(server, browser):
+    """At 1280 px no code or output line runs past its block (the column shows about 80
+    characters; snippets keep lines to 79); at 390 px (a phone, emulated: headless windows
+    are at least 500 px wide) printed output wraps and no page scrolls sideways."""
+    site, base = server
+    problems = []
+    pages = [p for p in _pages(site) if not p.startswith(("notebooks/", "en/notebooks/"))]
+    try:
+        for width in (1280, 390):
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
+            for path in pages:
+                _open(browser, base + path)
+                found = browser.execute_script(CUT_JS)
+                assert found["width"] == width, found
+                for is_output, line in found["cut"]:
+                    if width == 1280 or is_output:  # on a phone, code may scroll
+                        kind = "output" if is_output else "code"
+                        problems.append(f"{width} px /{path}: {kind} cut: {line}")
+                if width < 500 and found["sideways"]:
+                    problems.append(f"{width} px /{path}: the page scrolls sideways")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

@@ -10,7 +10,8 @@ x = torch.linspace(-5, 5, 1001, requires_grad=True)
 values, slopes = {}, {}
 for name, f in activations.items():
     y = f(x)
-    (slope,) = torch.autograd.grad(y.sum(), x)  # dy_i/dx_i, one input at a time
+    # dy_i/dx_i, one input at a time
+    (slope,) = torch.autograd.grad(y.sum(), x)
     values[name], slopes[name] = y.detach(), slope
     print(f"{name:10s}: largest derivative {slope.max():.4f} "
           f"at x = {x[slope.argmax()]:.2f}")
@@ -18,7 +19,8 @@ for name, f in activations.items():
 
 # --8<-- [start:product]
 for n in [5, 10, 20, 50]:
-    print(f"{n:2d} layers: product of sigmoid' factors <= 0.25^{n} = {0.25 ** n:.1e}")
+    print(f"{n:2d} layers: product of sigmoid' factors <= 0.25^{n} = "
+          f"{0.25 ** n:.1e}")
 # --8<-- [end:product]
 
 styles = ["-", "--", "-.", ":", "-"]
@@ -26,11 +28,13 @@ colors = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
 for (name, y), style, color in zip(values.items(), styles, colors):
     ax1.plot(x.detach(), y, linestyle=style, color=color, label=name)
-    ax2.plot(x.detach(), slopes[name], linestyle=style, color=color, label=name)
+    ax2.plot(x.detach(), slopes[name], linestyle=style, color=color,
+             label=name)
 ax1.set(xlabel="$x$", ylabel="$f(x)$", ylim=(-1.5, 3))
 ax2.set(xlabel="$x$", ylabel="$f'(x)$", ylim=(-0.2, 1.2))
 ax1.legend(fontsize=8)
 fig.savefig("activations.svg")
 
-assert abs(slopes["sigmoid"].max() - 0.25) < 1e-6, "sigmoid' should peak at 1/4"
+assert abs(slopes["sigmoid"].max() - 0.25) < 1e-6, \
+    "sigmoid' should peak at 1/4"
 assert abs(slopes["tanh"].max() - 1.0) < 1e-6, "tanh' should peak at 1"

@@ -25,7 +25,7 @@ X, y = make_spiral(300)
 
 # --8<-- [start:model]
 def too_large_mlp(depth=20, width=64, gain=1.3):
-    """A deep ReLU MLP with weights 30% larger than Kaiming's: gradients explode."""
+    """A deep ReLU MLP, weights 30% above Kaiming's: gradients explode."""
     torch.manual_seed(1)
     layers, d_in = [], 2
     for _ in range(depth):
@@ -47,19 +47,24 @@ for max_norm in [None, 1.0]:
         loss = nn.functional.cross_entropy(model(X), y)
         optimizer.zero_grad()
         loss.backward()
-        limit = max_norm if max_norm else float("inf")  # inf: measure, never clip
-        norms.append(nn.utils.clip_grad_norm_(model.parameters(), limit).item())
+        # inf: measure, never clip
+        limit = max_norm if max_norm else float("inf")
+        norms.append(
+            nn.utils.clip_grad_norm_(model.parameters(), limit).item())
         optimizer.step()
         losses.append(loss.item())
     label = f"clipped at {max_norm}" if max_norm else "no clipping"
     runs[label] = (losses, norms)
     clipped = sum(n > max_norm for n in norms) if max_norm else 0
-    print(f"{label:15s}: loss {losses[0]:.2f} -> {losses[-1]:.3f} after {num_steps} "
-          f"steps; |grad| at step 0 {norms[0]:.1f}; {clipped} steps clipped")
+    print(f"{label:15s}: loss {losses[0]:.2f} -> {losses[-1]:.3f} "
+          f"after {num_steps} steps")
+    print(f"                 |grad| at step 0 {norms[0]:.1f}; "
+          f"{clipped} steps clipped")
 # --8<-- [end:train]
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
-for (label, (losses, norms)), color, style in zip(runs.items(), ["#D55E00", "#0072B2"],
+for (label, (losses, norms)), color, style in zip(runs.items(),
+                                                 ["#D55E00", "#0072B2"],
                                                  ["--", "-"]):
     ax1.plot(losses, color=color, linestyle=style, label=label)
     ax2.plot(norms, color=color, linestyle=style, label=label)
@@ -71,4 +76,5 @@ fig.savefig("clipping.svg")
 unclipped, clipped = runs["no clipping"][0], runs["clipped at 1.0"][0]
 assert not math.isfinite(unclipped[-1]) or unclipped[-1] > unclipped[0], \
     "without clipping, training should blow up"
-assert clipped[-1] < 1.0, f"with clipping, the loss should fall: {clipped[-1]:.3f}"
+assert clipped[-1] < 1.0, \
+    f"with clipping, the loss should fall: {clipped[-1]:.3f}"

@@ -1,4 +1,4 @@
-"""Vanishing gradients in a 20-layer MLP: activation and initialisation decide."""
+"""Vanishing gradients in a 20-layer MLP: activation and init decide."""
 import os
 
 import matplotlib.pyplot as plt
@@ -26,11 +26,14 @@ X, y = make_spiral(300)  # (900, 2), (900,)
 def deep_mlp(activation, init, depth=20, width=64):
     layers, d_in = [], 2
     for _ in range(depth):
-        linear = nn.Linear(d_in, width)  # PyTorch's default init unless changed:
+        # PyTorch's default init unless changed:
+        linear = nn.Linear(d_in, width)
         if init == "Xavier":
-            nn.init.xavier_normal_(linear.weight)  # Var(w) = 2 / (fan_in + fan_out)
+            # Var(w) = 2 / (fan_in + fan_out)
+            nn.init.xavier_normal_(linear.weight)
         elif init == "Kaiming":
-            nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")  # 2 / fan_in
+            nn.init.kaiming_normal_(linear.weight,
+                                    nonlinearity="relu")  # 2 / fan_in
         layers += [linear, activation()]
         d_in = width
     return nn.Sequential(*layers, nn.Linear(width, 3)).to(device)
@@ -44,7 +47,8 @@ print(f"default init: Var(w) * fan_in = {w.var().item() * 64:.3f} "
 def weight_grad_norms(model):
     model.zero_grad()
     nn.functional.cross_entropy(model(X), y).backward()
-    return [m.weight.grad.norm().item() for m in model if isinstance(m, nn.Linear)]
+    return [m.weight.grad.norm().item() for m in model
+            if isinstance(m, nn.Linear)]
 # --8<-- [end:model]
 
 # --8<-- [start:train]
@@ -74,23 +78,29 @@ styles = {"Sigmoid + default": ("#0072B2", "o", "-"),
           "Sigmoid + Xavier": ("#56B4E9", "s", "--"),
           "ReLU + default": ("#D55E00", "^", "-."),
           "ReLU + Kaiming": ("#009E73", "D", ":")}
-fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True,
+                         layout="constrained")
 for ax, when, idx in [(axes[0], "at initialisation", 0),
                       (axes[1], f"after {num_steps} steps", 1)]:
     for name, res in results.items():
         color, marker, style = styles[name]
-        ax.plot(range(1, 22), res[idx], color=color, marker=marker, markersize=3,
-                linestyle=style, label=name)
+        ax.plot(range(1, 22), res[idx], color=color, marker=marker,
+                markersize=3, linestyle=style, label=name)
     ax.set(xlabel=f"layer ({when})", yscale="log", xticks=[1, 5, 10, 15, 20])
 axes[0].set(ylabel="gradient norm of the weights")
 axes[1].legend(fontsize=8)
 fig.savefig("deep_gradients.svg")
 
-assert abs(w.var().item() * 64 - 1 / 3) < 0.05, "default init: Var(w) = 1 / (3 fan_in)"
+assert abs(w.var().item() * 64 - 1 / 3) < 0.05, \
+    "default init: Var(w) = 1 / (3 fan_in)"
 ratio = {name: res[0][0] / res[0][19] for name, res in results.items()}
-assert ratio["Sigmoid + default"] < 1e-8 and ratio["Sigmoid + Xavier"] < 1e-8, \
+assert (ratio["Sigmoid + default"] < 1e-8
+        and ratio["Sigmoid + Xavier"] < 1e-8), \
     "sigmoid gradients should vanish towards the input"
-assert ratio["ReLU + default"] < 1e-4, "PyTorch's default init is too small for ReLU"
-assert ratio["ReLU + Kaiming"] > 1e-2, "Kaiming init should keep ReLU gradients alive"
+assert ratio["ReLU + default"] < 1e-4, \
+    "PyTorch's default init is too small for ReLU"
+assert ratio["ReLU + Kaiming"] > 1e-2, \
+    "Kaiming init should keep ReLU gradients alive"
 others = [res[2] for name, res in results.items() if name != "ReLU + Kaiming"]
-assert results["ReLU + Kaiming"][2] < min(others) - 0.1, "only ReLU + Kaiming learns"
+assert results["ReLU + Kaiming"][2] < min(others) - 0.1, \
+    "only ReLU + Kaiming learns"

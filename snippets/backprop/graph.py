@@ -35,24 +35,29 @@ for node in sorted(depth, key=depth.get):
 
 last = max(depth.values())  # operations in one row, the loss on the right
 pos = {n: (last - depth[n], 0.0) for n in depth if not hasattr(n, "variable")}
-for child, parent in edges:  # each parameter just below the operation that uses it
+# each parameter just below the operation that uses it
+for child, parent in edges:
     if hasattr(child, "variable"):
         pos[child] = (pos[parent][0] - 0.5, -0.8)
 fig, ax = plt.subplots(figsize=(8, 1.6))
 boxes = {}
 for node, (px, py) in pos.items():
     leaf = hasattr(node, "variable")
-    boxes[node] = ax.text(px, py, label(node), ha="center", va="center", fontsize=9,
+    boxes[node] = ax.text(px, py, label(node), ha="center", va="center",
+                          fontsize=9,
                           bbox=dict(boxstyle="round",
                                     fc="#E69F00" if leaf else "#56B4E9"))
-for child, parent in edges:  # arrows in the forward direction, box edge to box edge
+# arrows in the forward direction, box edge to box edge
+for child, parent in edges:
     leaf = hasattr(child, "variable")
     ax.annotate("", xy=(0.5, 0) if leaf else (0, 0.5), xycoords=boxes[parent],
                 xytext=(0.5, 1) if leaf else (1, 0.5), textcoords=boxes[child],
-                arrowprops=dict(arrowstyle="->", color="0.3", shrinkA=4, shrinkB=4))
+                arrowprops=dict(arrowstyle="->", color="0.3", shrinkA=4,
+                                shrinkB=4))
 ax.set(xlim=(0.3, last + 0.3), ylim=(-1.1, 0.3))
 ax.axis("off")
 fig.savefig("computational_graph.svg")
 
 leaves = sorted(label(n) for n in depth if hasattr(n, "variable"))
-assert leaves == ["W1", "W2", "b1", "b2"], f"leaves should be the parameters: {leaves}"
+assert leaves == ["W1", "W2", "b1", "b2"], \
+    f"leaves should be the parameters: {leaves}"

@@ -1,4 +1,6 @@
 """Broadcasting, and the matrix product against the element-wise product."""
+import textwrap
+
 import torch
 
 # --8<-- [start:broadcast]
@@ -11,7 +13,8 @@ print("col + row shape:", tuple((col + row).shape))  # (3, 1) + (2,) -> (3, 2)
 try:
     X + torch.ones(3)  # (3, 2) + (3,): trailing sizes 2 and 3 differ
 except RuntimeError as err:
-    print("(3, 2) + (3,) raises RuntimeError:\n   ", err)
+    print("(3, 2) + (3,) raises RuntimeError:")
+    print(textwrap.indent(textwrap.fill(str(err), 60), "    "))
 # --8<-- [end:broadcast]
 
 # --8<-- [start:trap]
@@ -29,5 +32,6 @@ print("A * B (element-wise):", (A * B).tolist())
 print("A @ B (matrix product):", (A @ B).tolist())
 # --8<-- [end:products]
 
-assert (y_hat - y).shape == (3, 3), "a (3, 1) - (3,) difference broadcasts to (3, 3)"
+assert (y_hat - y).shape == (3, 3), \
+    "a (3, 1) - (3,) difference broadcasts to (3, 3)"
 assert torch.equal(A @ B, A[:, [1, 0]]) and not torch.equal(A @ B, A * B)

@@ -4,7 +4,8 @@ import torch
 torch.manual_seed(0)
 
 # --8<-- [start:create]
-a = torch.tensor([[1, 2, 3], [4, 5, 6]])  # from Python lists; dtype inferred: int64
+# from Python lists; dtype inferred: int64
+a = torch.tensor([[1, 2, 3], [4, 5, 6]])
 z = torch.zeros(2, 3)  # float32 by default
 o = torch.ones(2, 3)
 e = torch.empty(2, 3)  # allocated, NOT initialised: any values at all
@@ -21,7 +22,8 @@ print("linspace(0, 1, 5):  ", torch.linspace(0, 1, 5))  # count; end included
 
 # --8<-- [start:shape]
 x = torch.arange(24).reshape(2, 3, 4)  # (2, 3, 4)
-print("shape:", x.shape, " size(1):", x.size(1), " numel:", x.numel(), " ndim:", x.ndim)
+print("shape:", x.shape, " size(1):", x.size(1), " numel:", x.numel(),
+      " ndim:", x.ndim)
 print("x[0, 1]       ->", x[0, 1])  # one row: shape (4,)
 print("x[:, 1, 1:3] ->", x[:, 1, 1:3].tolist())  # shape (2, 2)
 print("x[..., -1] shape:", tuple(x[..., -1].shape))  # last column of every row

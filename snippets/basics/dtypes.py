@@ -19,10 +19,14 @@ print("W @ v ->", (W @ v).dtype)
 # --8<-- [end:fix]
 
 # --8<-- [start:traps]
-print("7 // 2 on int tensors:", torch.tensor(7) // 2, "  7 / 2:", torch.tensor(7) / 2)
-print("uint8 overflow: 250 + 10 =", (torch.tensor(250, dtype=torch.uint8) + 10).item())
-print("float32 keeps ~7 digits: 1e8 + 1 - 1e8 =", (torch.tensor(1e8) + 1 - 1e8).item())
+print("7 // 2 on int tensors:", torch.tensor(7) // 2,
+      "  7 / 2:", torch.tensor(7) / 2)
+print("uint8 overflow: 250 + 10 =",
+      (torch.tensor(250, dtype=torch.uint8) + 10).item())
+print("float32 keeps ~7 digits: 1e8 + 1 - 1e8 =",
+      (torch.tensor(1e8) + 1 - 1e8).item())
 # --8<-- [end:traps]
 
 assert (W @ v).dtype == torch.float32
-assert (torch.tensor(250, dtype=torch.uint8) + 10).item() == 4, "uint8 wraps around"
+assert (torch.tensor(250, dtype=torch.uint8) + 10).item() == 4, \
+    "uint8 wraps around"

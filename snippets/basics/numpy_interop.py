@@ -14,10 +14,13 @@ print("numpy() sees the change:   ", back.tolist())
 
 # --8<-- [start:copied]
 c = torch.tensor(a)  # torch.tensor always copies
-f = torch.from_numpy(a).float()  # a dtype change must copy (float64 -> float32)
+# a dtype change must copy (float64 -> float32)
+f = torch.from_numpy(a).float()
 a[2] = 3.0
 print("torch.tensor copy:", c.tolist(), " .float() copy:", f.tolist())
-print("dtype from NumPy:", t.dtype, " default torch dtype:", torch.get_default_dtype())
+print("dtype from NumPy:", t.dtype,
+      " default torch dtype:", torch.get_default_dtype())
 # --8<-- [end:copied]
 
-assert t[2] == 3.0 and c[2] == 0.0 and f[2] == 0.0, "from_numpy shares, the others copy"
+assert t[2] == 3.0 and c[2] == 0.0 and f[2] == 0.0, \
+    "from_numpy shares, the others copy"

@@ -8,28 +8,35 @@ import torch.nn.functional as F
 from torchvision import datasets
 
 # --8<-- [start:data]
-root = os.environ.get("DLCAMP_DATA", "data")  # the folder that holds MNIST/raw/
+# the folder that holds MNIST/raw/
+root = os.environ.get("DLCAMP_DATA", "data")
 try:
-    test_set = datasets.MNIST(root, train=False, download=True)  # only if missing
+    test_set = datasets.MNIST(root, train=False,
+                              download=True)  # only if missing
 except RuntimeError as err:
-    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could not be "
-             f"downloaded.\nConnect to the internet, or set DLCAMP_DATA to a folder "
-             f"that holds MNIST/raw/.\nDetails: {err}")
+    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could "
+             f"not be downloaded.\nConnect to the internet, or set "
+             f"DLCAMP_DATA to a folder that holds MNIST/raw/.\n"
+             f"Details: {err}")
 digit = test_set.data[0].float() / 255  # (28, 28), values in [0, 1]
-print(f"test image 0: label {test_set.targets[0].item()}, shape {tuple(digit.shape)}")
+print(f"test image 0: label {test_set.targets[0].item()}, "
+      f"shape {tuple(digit.shape)}")
 # --8<-- [end:data]
 
 # --8<-- [start:kernels]
 kernels = {
-    "vertical edges": torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]),  # Sobel x
-    "horizontal edges": torch.tensor([[-1.0, -2, -1], [0, 0, 0], [1, 2, 1]]),  # Sobel y
+    # Sobel x
+    "vertical edges": torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+    # Sobel y
+    "horizontal edges": torch.tensor([[-1.0, -2, -1], [0, 0, 0], [1, 2, 1]]),
     "blur": torch.full((3, 3), 1 / 9),
 }
 x = digit[None, None]  # (N=1, C=1, 28, 28)
 maps = {name: F.conv2d(x, k[None, None], padding=1)[0, 0]  # (28, 28) each
         for name, k in kernels.items()}
 for name, m in maps.items():
-    print(f"{name:16s}: output {tuple(m.shape)}, range [{m.min():.2f}, {m.max():.2f}]")
+    print(f"{name:16s}: output {tuple(m.shape)}, "
+          f"range [{m.min():.2f}, {m.max():.2f}]")
 # --8<-- [end:kernels]
 
 fig, axes = plt.subplots(1, 4, figsize=(8, 2.3), layout="constrained")

@@ -1,4 +1,4 @@
-"""A 1x1 convolution is the same fully connected layer applied at every pixel."""
+"""A 1x1 convolution: one fully connected layer applied at every pixel."""
 import torch
 from torch import nn
 
@@ -20,12 +20,14 @@ print(f"largest |conv1x1 - per-pixel linear|: {gap:.1e}")
 
 # --8<-- [start:bottleneck]
 direct = nn.Conv2d(256, 256, 3, padding=1)
-bottleneck = nn.Sequential(nn.Conv2d(256, 64, 1), nn.ReLU(),  # squeeze channels
-                           nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
-                           nn.Conv2d(64, 256, 1))  # expand back
+bottleneck = nn.Sequential(
+    nn.Conv2d(256, 64, 1), nn.ReLU(),  # squeeze channels
+    nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+    nn.Conv2d(64, 256, 1))  # expand back
 for name, block in [("3x3 conv 256 -> 256", direct),
                     ("1x1 / 3x3 / 1x1 bottleneck", bottleneck)]:
-    print(f"{name:27s}: {sum(p.numel() for p in block.parameters()):>7,d} parameters")
+    print(f"{name:27s}: {sum(p.numel() for p in block.parameters()):>7,d} "
+          f"parameters")
 # --8<-- [end:bottleneck]
 
 assert torch.allclose(conv1x1(x), per_pixel, atol=1e-6)

@@ -12,13 +12,16 @@ def conv_output_size(n, k, s=1, p=0):
 
 
 print("28x28, 3x3 kernel, stride 1, no padding ->", conv_output_size(28, 3))
-print("28x28, 3x3 kernel, padding 1 ('same')    ->", conv_output_size(28, 3, p=1))
-print("28x28, 5x5 kernel, stride 2, padding 2   ->", conv_output_size(28, 5, s=2, p=2))
+print("28x28, 3x3 kernel, padding 1 ('same')    ->",
+      conv_output_size(28, 3, p=1))
+print("28x28, 5x5 kernel, stride 2, padding 2   ->",
+      conv_output_size(28, 5, s=2, p=2))
 # --8<-- [end:formula]
 
 # --8<-- [start:check]
 checked = 0
-for n, k, s, p in itertools.product([5, 7, 28, 32], [1, 2, 3, 5], [1, 2, 3], [0, 1, 2]):
+for n, k, s, p in itertools.product([5, 7, 28, 32], [1, 2, 3, 5],
+                                    [1, 2, 3], [0, 1, 2]):
     if k > n + 2 * p:
         continue  # the kernel does not fit: PyTorch raises an error
     conv = nn.Conv2d(1, 1, kernel_size=k, stride=s, padding=p)

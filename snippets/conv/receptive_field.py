@@ -1,4 +1,4 @@
-"""How the receptive field grows through stacked 3x3 convolutions and pooling."""
+"""How the receptive field grows through stacked 3x3 convs and pooling."""
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
@@ -17,14 +17,16 @@ def receptive_field(layers, size=33):
 
 def conv3x3():
     conv = nn.Conv2d(1, 1, 3, padding=1, bias=False)
-    nn.init.constant_(conv.weight, 1.0)  # all-positive weights: no cancellation
+    # all-positive weights: no cancellation
+    nn.init.constant_(conv.weight, 1.0)
     return conv
 
 
 stacks = {f"{n} x conv 3x3": nn.Sequential(*[conv3x3() for _ in range(n)])
           for n in (1, 2, 3)}
 # average pooling: max pooling would send the gradient to one pixel per window
-stacks["conv, pool 2, conv"] = nn.Sequential(conv3x3(), nn.AvgPool2d(2), conv3x3())
+stacks["conv, pool 2, conv"] = nn.Sequential(conv3x3(), nn.AvgPool2d(2),
+                                             conv3x3())
 fields = {}
 for name, layers in stacks.items():
     width, fields[name] = receptive_field(layers)
@@ -32,7 +34,8 @@ for name, layers in stacks.items():
 # --8<-- [end:measure]
 
 fig, axes = plt.subplots(1, 4, figsize=(8, 2.3), layout="constrained")
-for ax, (name, grad) in zip(axes, fields.items()):  # darker: more paths to the output
+# darker: more paths to the output
+for ax, (name, grad) in zip(axes, fields.items()):
     ax.imshow(grad[8:25, 8:25], cmap="Blues", vmin=0)
     ax.set(title=name, xticks=[], yticks=[])
     ax.grid(False)
@@ -40,4 +43,5 @@ fig.savefig("receptive_field.svg")
 
 widths = [receptive_field(layers)[0] for layers in stacks.values()]
 assert widths[:3] == [3, 5, 7], "each 3x3 layer should add 2 pixels"
-assert widths[3] == 8, "after a stride-2 pool, a 3x3 conv adds 2 x 2 = 4 pixels"
+assert widths[3] == 8, \
+    "after a stride-2 pool, a 3x3 conv adds 2 x 2 = 4 pixels"

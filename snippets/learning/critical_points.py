@@ -1,4 +1,4 @@
-"""A minimum and a saddle: both have zero gradient; the Hessian tells them apart."""
+"""A minimum and a saddle: zero gradient at both; the Hessian tells apart."""
 import matplotlib.pyplot as plt
 import torch
 from torch.autograd.functional import hessian
@@ -25,11 +25,11 @@ for point in [(1.0, 0.0), (-1.0, 0.0)]:
           f"eigenvalues {eigenvalues.tolist()} -> {kinds[point]}")
 # --8<-- [end:critical]
 
-X, Y = torch.meshgrid(torch.linspace(-2.2, 2.2, 100), torch.linspace(-2, 2, 100),
-                      indexing="ij")
+X, Y = torch.meshgrid(torch.linspace(-2.2, 2.2, 100),
+                      torch.linspace(-2, 2, 100), indexing="ij")
 fig, ax = plt.subplots(figsize=(4.5, 3.5))
-cs = ax.contour(X, Y, f((X, Y)), levels=torch.linspace(-4, 6, 21), cmap="cividis",
-                linewidths=0.8)
+cs = ax.contour(X, Y, f((X, Y)), levels=torch.linspace(-4, 6, 21),
+                cmap="cividis", linewidths=0.8)
 fig.colorbar(cs, ax=ax, label="$f(x, y)$")
 ax.plot(1, 0, "o", color="#009E73", markersize=8, label="minimum (1, 0)")
 ax.plot(-1, 0, "X", color="#D55E00", markersize=9, label="saddle (-1, 0)")

@@ -1,8 +1,9 @@
-"""Choose the polynomial degree by k-fold cross-validation on the training data."""
+"""Choose the polynomial degree by k-fold cross-validation."""
 import torch
 
 torch.manual_seed(0)
-x = torch.linspace(-1, 1, 15, dtype=torch.float64)  # the same 15 points as before
+# the same 15 points as before
+x = torch.linspace(-1, 1, 15, dtype=torch.float64)
 y = torch.sin(3 * x) + 0.2 * torch.randn(15, dtype=torch.float64)
 
 
@@ -21,7 +22,8 @@ def cv_error(degree):
     for held_out in folds:
         keep = torch.ones(len(x), dtype=torch.bool)
         keep[held_out] = False  # train on the other k - 1 folds
-        w = torch.linalg.lstsq(features(x[keep], degree), y[keep, None]).solution
+        w = torch.linalg.lstsq(features(x[keep], degree),
+                               y[keep, None]).solution
         y_hat = (features(x[held_out], degree) @ w).squeeze(1)
         errors.append((y_hat - y[held_out]).pow(2).mean())
     return torch.stack(errors).mean().item()
@@ -34,5 +36,6 @@ chosen = min(cv, key=cv.get)
 print(f"cross-validation chooses degree {chosen}")
 # --8<-- [end:kfold]
 
-assert 3 <= chosen <= 9, "CV should pick neither an underfitting nor a wild degree"
+assert 3 <= chosen <= 9, \
+    "CV should pick neither an underfitting nor a wild degree"
 assert cv[10] > 2 * cv[chosen] and cv[1] > 2 * cv[chosen]

@@ -30,7 +30,8 @@ def descend(lr, num_steps=30):
     return torch.stack(path)
 
 
-H = torch.autograd.functional.hessian(lambda p: loss_fn(p[0], p[1]), torch.zeros(2))
+H = torch.autograd.functional.hessian(lambda p: loss_fn(p[0], p[1]),
+                                      torch.zeros(2))
 print(f"largest curvature {torch.linalg.eigvalsh(H)[-1]:.3f}, "
       f"so GD diverges for lr > {2 / torch.linalg.eigvalsh(H)[-1]:.3f}")
 paths = {lr: descend(lr) for lr in [0.05, 0.5, 1.05]}
@@ -47,7 +48,8 @@ L = ((B[..., None] + W[..., None] * x - y) ** 2).mean(-1)  # loss on a grid
 fig, ax = plt.subplots(figsize=(4.5, 3.5))
 ax.contour(B, W, L, levels=torch.logspace(-1.3, 1.6, 12), colors="0.6",
            linewidths=0.8)
-styles = {0.05: ("#0072B2", "o"), 0.5: ("#009E73", "s"), 1.05: ("#D55E00", "^")}
+styles = {0.05: ("#0072B2", "o"), 0.5: ("#009E73", "s"),
+          1.05: ("#D55E00", "^")}
 for lr, path in paths.items():
     color, marker = styles[lr]
     ax.plot(path[:, 0], path[:, 1], color=color, marker=marker, markersize=3,
@@ -59,5 +61,7 @@ fig.savefig("gd_paths.svg")
 final = {lr: loss_fn(*path[-1]).item() for lr, path in paths.items()}
 assert final[0.5] < final[0.05] < start, "a good lr should beat a tiny one"
 b, w = paths[0.5][-1]
-assert abs(b - 1) < 0.3 and abs(w - 2) < 0.3, "lr = 0.5 should find b = 1, w = 2"
-assert final[1.05] > start, "a learning rate above 2 / curvature should diverge"
+assert abs(b - 1) < 0.3 and abs(w - 2) < 0.3, \
+    "lr = 0.5 should find b = 1, w = 2"
+assert final[1.05] > start, \
+    "a learning rate above 2 / curvature should diverge"

@@ -34,7 +34,8 @@ for name in losses:
     formula = "|r|" if name == "MAE" else "r²"
     ax1.plot(r, r.abs() if name == "MAE" else r ** 2, color=colors[name],
              linestyle=styles[name], label=f"{name}: {formula}")
-ax1.set(xlabel="residual $r = \\hat{y} - y$", ylabel="loss of one sample", ylim=(0, 5))
+ax1.set(xlabel="residual $r = \\hat{y} - y$", ylabel="loss of one sample",
+        ylim=(0, 5))
 ax1.legend()
 ax2.scatter(x, y, color="black", s=12, label="data")
 for name, (b, w) in fits.items():

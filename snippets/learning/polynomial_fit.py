@@ -1,4 +1,4 @@
-"""Overfitting: polynomials of rising degree, training against validation error."""
+"""Overfitting: polynomials of rising degree, training vs validation error."""
 import matplotlib.pyplot as plt
 import torch
 
@@ -12,12 +12,14 @@ def noisy_sine(x):
 # --8<-- [start:fit]
 x_train = torch.linspace(-1, 1, 15, dtype=torch.float64)
 y_train = noisy_sine(x_train)
-x_val = torch.rand(1000, dtype=torch.float64) * 2 - 1  # fresh samples, never fitted
+# fresh samples, never fitted
+x_val = torch.rand(1000, dtype=torch.float64) * 2 - 1
 y_val = noisy_sine(x_val)
 
 
 def features(x, degree):
-    return torch.stack([x ** k for k in range(degree + 1)], dim=1)  # (n, degree + 1)
+    return torch.stack([x ** k for k in range(degree + 1)],
+                       dim=1)  # (n, degree + 1)
 
 
 def fit(x, y, degree):
@@ -43,7 +45,8 @@ print(f"lowest validation error at degree {best}")
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
 grid = torch.linspace(-1, 1, 200, dtype=torch.float64)
-ax1.scatter(x_train, y_train, color="black", s=12, label="training data", zorder=3)
+ax1.scatter(x_train, y_train, color="black", s=12, label="training data",
+            zorder=3)
 for d, color, style in [(1, "#0072B2", "-"), (best, "#009E73", "--"),
                         (14, "#D55E00", ":")]:
     ax1.plot(grid, features(grid, d) @ fit(x_train, y_train, d), color=color,
@@ -52,7 +55,8 @@ ax1.set(xlabel="$x$", ylabel="$y$", ylim=(-2, 2))
 ax1.legend(fontsize=8)
 ax2.plot(degrees, train_err, "o-", color="#0072B2", label="training")
 ax2.plot(degrees, val_err, "s--", color="#D55E00", label="validation")
-ax2.set(xlabel="polynomial degree", ylabel="MSE", yscale="log", xticks=range(0, 15, 2),
+ax2.set(xlabel="polynomial degree", ylabel="MSE", yscale="log",
+        xticks=range(0, 15, 2),
         ylim=(1e-3, 20))  # degree 14: training MSE ~0, below the axis
 ax2.legend()
 fig.savefig("polynomial_fit.svg")

@@ -1,4 +1,4 @@
-"""MNIST: a small MLP against a small CNN, on real pixels and on shuffled pixels."""
+"""MNIST: a small MLP against a small CNN, on real and on shuffled pixels."""
 import os
 import statistics
 import sys
@@ -13,29 +13,36 @@ quick = os.environ.get("DLCAMP_QUICK") == "1"  # tests: a subset, one epoch
 num_epochs, seeds = (1, [1, 2]) if quick else (3, [1, 2, 3])
 
 # --8<-- [start:data]
-root = os.environ.get("DLCAMP_DATA", "data")  # the folder that holds MNIST/raw/
+# the folder that holds MNIST/raw/
+root = os.environ.get("DLCAMP_DATA", "data")
 try:
-    train_set = datasets.MNIST(root, train=True, download=True)  # only if missing
+    train_set = datasets.MNIST(root, train=True,
+                               download=True)  # only if missing
     test_set = datasets.MNIST(root, train=False, download=True)
 except RuntimeError as err:
-    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could not be "
-             f"downloaded.\nConnect to the internet, or set DLCAMP_DATA to a folder "
-             f"that holds MNIST/raw/.\nDetails: {err}")
+    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could "
+             f"not be downloaded.\nConnect to the internet, or set "
+             f"DLCAMP_DATA to a folder that holds MNIST/raw/.\n"
+             f"Details: {err}")
 
 
 def as_tensors(dataset, n):
-    X = dataset.data[:n].float().div(255).sub(0.1307).div(0.3081)  # (n, 28, 28)
-    return X[:, None].to(device), dataset.targets[:n].to(device)  # (n, 1, 28, 28)
+    # (n, 28, 28)
+    X = dataset.data[:n].float().div(255).sub(0.1307).div(0.3081)
+    # (n, 1, 28, 28)
+    return X[:, None].to(device), dataset.targets[:n].to(device)
 
 
 X_train, y_train = as_tensors(train_set, 5000 if quick else 60000)
 X_test, y_test = as_tensors(test_set, 1000 if quick else 10000)
-print(f"training images {tuple(X_train.shape)}, test images {tuple(X_test.shape)}")
+print(f"training images {tuple(X_train.shape)}, "
+      f"test images {tuple(X_test.shape)}")
 # --8<-- [end:data]
 
 # --8<-- [start:models]
 def mlp():
-    return nn.Sequential(nn.Flatten(), nn.Linear(784, 8), nn.ReLU(), nn.Linear(8, 10))
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 8), nn.ReLU(),
+                         nn.Linear(8, 10))
 
 
 def cnn():
@@ -50,7 +57,8 @@ def multiply_adds(model):
     count = []
     def hook(layer, inputs, out):
         if isinstance(layer, nn.Conv2d):  # each output value: C_in * k * k
-            count.append(out[0].numel() * layer.in_channels * layer.kernel_size[0] ** 2)
+            count.append(out[0].numel() * layer.in_channels
+                         * layer.kernel_size[0] ** 2)
         elif isinstance(layer, nn.Linear):
             count.append(layer.in_features * layer.out_features)
     for layer in model.modules():
@@ -60,13 +68,13 @@ def multiply_adds(model):
 
 
 for name, make in [("MLP", mlp), ("CNN", cnn)]:
-    print(f"{name}: {sum(p.numel() for p in make().parameters()):,d} parameters, "
-          f"{multiply_adds(make()):,d} multiply-adds per image")
+    print(f"{name}: {sum(p.numel() for p in make().parameters()):,d} "
+          f"parameters, {multiply_adds(make()):,d} multiply-adds per image")
 # --8<-- [end:models]
 
 # --8<-- [start:train]
 def train(make_model, X, y, seed, batch_size=64):
-    """Adam for num_epochs epochs; returns the model and the loss every 100 steps."""
+    """Adam for num_epochs epochs; returns the model, loss every 100 steps."""
     torch.manual_seed(seed)
     model = make_model().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -92,11 +100,13 @@ def accuracy(model, X, y):
 
 # --8<-- [start:permute]
 torch.manual_seed(0)
-perm = torch.randperm(784, device=device)  # ONE fixed shuffle of the 784 positions
+# ONE fixed shuffle of the 784 positions
+perm = torch.randperm(784, device=device)
 
 
 def shuffle_pixels(X):
-    return X.flatten(1)[:, perm].view(-1, 1, 28, 28)  # same shuffle for every image
+    # same shuffle for every image
+    return X.flatten(1)[:, perm].view(-1, 1, 28, 28)
 
 
 results, curves, models = {}, {}, {}
@@ -107,11 +117,13 @@ for data in ["original", "shuffled"]:
         acc = [accuracy(model, prep(X_test), y_test) for model, _ in runs]
         results[name, data], curves[name, data] = acc, [c for _, c in runs]
         models[name, data] = runs[0][0]
-        print(f"{name} on {data} pixels: test accuracy {statistics.mean(acc):.4f} "
-              f"± {statistics.stdev(acc):.4f} ({len(seeds)} seeds, {num_epochs} epochs)")
+        print(f"{name} on {data} pixels: test accuracy "
+              f"{statistics.mean(acc):.4f} ± {statistics.stdev(acc):.4f} "
+              f"({len(seeds)} seeds, {num_epochs} epochs)")
 mean = {key: statistics.mean(acc) for key, acc in results.items()}
 drop = {m: mean[m, "original"] - mean[m, "shuffled"] for m in ("MLP", "CNN")}
-print(f"accuracy lost to the shuffle: MLP {drop['MLP']:.4f}, CNN {drop['CNN']:.4f}")
+print(f"accuracy lost to the shuffle: MLP {drop['MLP']:.4f}, "
+      f"CNN {drop['CNN']:.4f}")
 # --8<-- [end:permute]
 
 # --8<-- [start:wide]
@@ -127,7 +139,8 @@ def wide_mlp():
 
 acc = [accuracy(train(wide_mlp, X_train, y_train, seed)[0], X_test, y_test)
        for seed in seeds]
-print(f"wide MLP: {width} hidden units, {multiply_adds(wide_mlp()):,d} multiply-adds, "
+print(f"wide MLP: {width} hidden units, "
+      f"{multiply_adds(wide_mlp()):,d} multiply-adds, "
       f"{sum(p.numel() for p in wide_mlp().parameters()):,d} parameters")
 print(f"wide MLP on original pixels: test accuracy {statistics.mean(acc):.4f} "
       f"± {statistics.stdev(acc):.4f}")
@@ -153,13 +166,14 @@ styles = {("MLP", "original"): ("#0072B2", "-"),
 for key, runs in curves.items():
     curve = torch.tensor(runs).mean(dim=0)
     color, style = styles[key]
-    ax.plot(torch.arange(len(curve)) * 100, curve, color=color, linestyle=style,
-            label=f"{key[0]}, {key[1]} pixels")
+    ax.plot(torch.arange(len(curve)) * 100, curve, color=color,
+            linestyle=style, label=f"{key[0]}, {key[1]} pixels")
 ax.set(xlabel="step (batch of 64)", ylabel="training loss", yscale="log")
 ax.legend(fontsize=8)
 fig.savefig("fc_vs_cnn_loss.svg")
 
-with torch.no_grad():  # confusion matrix of the CNN on the original test images
+# confusion matrix of the CNN on the original test images
+with torch.no_grad():
     pred = models["CNN", "original"](X_test).argmax(dim=1)
 confusion = torch.zeros(10, 10, dtype=torch.long)
 confusion.index_put_((y_test.cpu(), pred.cpu()), torch.ones_like(pred.cpu()),
@@ -172,10 +186,14 @@ ax.set(xlabel="predicted digit", ylabel="true digit", xticks=range(10),
 ax.grid(False)
 fig.savefig("confusion_matrix.svg")
 
-assert mean["CNN", "original"] > mean["MLP", "original"], "the CNN should beat the MLP"
-assert drop["CNN"] > drop["MLP"] + 0.01, "shuffling pixels should hurt the CNN more"
-spread = max(statistics.stdev(results["MLP", d]) for d in ("original", "shuffled"))
-assert abs(drop["MLP"]) < 2 * spread, "for the MLP, the shuffle should be within noise"
+assert mean["CNN", "original"] > mean["MLP", "original"], \
+    "the CNN should beat the MLP"
+assert drop["CNN"] > drop["MLP"] + 0.01, \
+    "shuffling pixels should hurt the CNN more"
+spread = max(statistics.stdev(results["MLP", d])
+             for d in ("original", "shuffled"))
+assert abs(drop["MLP"]) < 2 * spread, \
+    "for the MLP, the shuffle should be within noise"
 if not quick:  # one epoch on 5,000 images is too short to show these two
     assert mean["CNN", "shuffled"] > mean["MLP", "shuffled"], \
         "the shuffled CNN should still beat the small MLP"

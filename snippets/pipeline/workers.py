@@ -9,21 +9,26 @@ from torchvision import datasets, transforms
 
 device = "cuda" if torch.cuda.is_available() else "cpu"
 quick = os.environ.get("DLCAMP_QUICK") == "1"
-root = os.environ.get("DLCAMP_DATA", "data")  # the folder that holds MNIST/raw/
+# the folder that holds MNIST/raw/
+root = os.environ.get("DLCAMP_DATA", "data")
 try:
-    train_set = datasets.MNIST(root, train=True, download=True,  # only if missing
+    train_set = datasets.MNIST(root, train=True,
+                               download=True,  # only if missing
                                transform=transforms.ToTensor())
 except RuntimeError as err:
-    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could not be "
-             f"downloaded.\nConnect to the internet, or set DLCAMP_DATA to a folder "
-             f"that holds MNIST/raw/.\nDetails: {err}")
+    sys.exit(f"MNIST is not in {os.path.abspath(root)}/MNIST/raw and could "
+             f"not be downloaded.\nConnect to the internet, or set "
+             f"DLCAMP_DATA to a folder that holds MNIST/raw/.\n"
+             f"Details: {err}")
 
 # --8<-- [start:measure]
-def images_per_second(num_workers, pin_memory, num_batches=50 if quick else 300):
-    loader = DataLoader(train_set, batch_size=64, shuffle=True, num_workers=num_workers,
-                        pin_memory=pin_memory)
+def images_per_second(num_workers, pin_memory,
+                      num_batches=50 if quick else 300):
+    loader = DataLoader(train_set, batch_size=64, shuffle=True,
+                        num_workers=num_workers, pin_memory=pin_memory)
     start = time.perf_counter()
-    for i, (X, y) in enumerate(loader):  # includes starting the worker processes
+    # includes starting the worker processes
+    for i, (X, y) in enumerate(loader):
         X = X.to(device, non_blocking=pin_memory)
         if i + 1 == num_batches:
             break
@@ -43,8 +48,10 @@ for workers in sorted({0, 1, 2, min(os.cpu_count(), 8)}):
 
 # --8<-- [start:same]
 def first_batch(num_workers):
-    loader = DataLoader(train_set, batch_size=64, shuffle=True, num_workers=num_workers,
-                        generator=torch.Generator().manual_seed(0))  # the same order
+    loader = DataLoader(train_set, batch_size=64, shuffle=True,
+                        num_workers=num_workers,
+                        # the same order
+                        generator=torch.Generator().manual_seed(0))
     return next(iter(loader))
 
 
@@ -55,4 +62,5 @@ print("same first batch with 0 and 2 workers:", same)
 
 assert same, "the number of workers must not change the data"
 if os.cpu_count() >= 4:  # with spare cores, background loading should pay off
-    assert max(speeds, key=speeds.get)[0] > 0, "workers should beat the main process"
+    assert max(speeds, key=speeds.get)[0] > 0, \
+        "workers should beat the main process"

@@ -13,12 +13,12 @@ seeds = [1, 2] if quick else [1, 2, 3, 4, 5]
 
 
 def make_spiral(n, num_classes=3, turns=2.0):
-    """A harder spiral than in the other lessons: each arm winds twice around."""
+    """A harder spiral than in the other lessons: each arm winds twice."""
     X, y = [], []
     for c in range(num_classes):
         r = torch.linspace(0.05, 1.0, n)
-        t = (torch.linspace(0, 2 * math.pi * turns, n) + 2 * math.pi * c / num_classes
-             + 0.1 * torch.randn(n))
+        t = (torch.linspace(0, 2 * math.pi * turns, n)
+             + 2 * math.pi * c / num_classes + 0.1 * torch.randn(n))
         X.append(torch.stack([r * torch.sin(t), r * torch.cos(t)], dim=1))
         y.append(torch.full((n,), c))
     return torch.cat(X).to(device), torch.cat(y).to(device)
@@ -34,8 +34,10 @@ def wide():  # one hidden layer of 65 units
 
 
 def deep():  # four hidden layers of 10 units
-    return nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(),
-                         nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(),
+    return nn.Sequential(nn.Linear(2, 10), nn.ReLU(),
+                         nn.Linear(10, 10), nn.ReLU(),
+                         nn.Linear(10, 10), nn.ReLU(),
+                         nn.Linear(10, 10), nn.ReLU(),
                          nn.Linear(10, 3))
 
 
@@ -70,4 +72,5 @@ for name, make_model in [("wide", wide), ("deep", deep)]:
 
 assert abs(n_params(wide()) - n_params(deep())) / n_params(deep()) < 0.01
 mean = {name: statistics.mean(a) for name, a in accuracy.items()}
-assert quick or mean["deep"] <= mean["wide"] + 0.01, "here depth should not help"
+assert quick or mean["deep"] <= mean["wide"] + 0.01, \
+    "here depth should not help"

@@ -1,15 +1,18 @@
-"""LeNet-5 against AlexNet: layers, parameters and arithmetic, counted in code."""
+"""LeNet-5 against AlexNet: layers, parameters and arithmetic, in code."""
 import torch
 from torch import nn
 
 # --8<-- [start:models]
-lenet = nn.Sequential(  # LeNet-5 (1998) as usually rebuilt: full C3, plain pooling
+# LeNet-5 (1998) as usually rebuilt: full C3, plain pooling
+lenet = nn.Sequential(
     nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2),  # 1x32x32 -> 6x14x14
     nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2),  # -> 16x5x5
-    nn.Flatten(), nn.Linear(400, 120), nn.Tanh(), nn.Linear(120, 84), nn.Tanh(),
+    nn.Flatten(), nn.Linear(400, 120), nn.Tanh(),
+    nn.Linear(120, 84), nn.Tanh(),
     nn.Linear(84, 10),
 )
-alexnet = nn.Sequential(  # AlexNet (2012); groups=2: the model was split over 2 GPUs
+# AlexNet (2012); groups=2: the model was split over 2 GPUs
+alexnet = nn.Sequential(
     nn.Conv2d(3, 96, 11, stride=4), nn.ReLU(), nn.LocalResponseNorm(5, k=2.0),
     nn.MaxPool2d(3, 2),  # 3x227x227 -> 96x27x27
     nn.Conv2d(96, 256, 5, padding=2, groups=2), nn.ReLU(),
@@ -32,8 +35,10 @@ def describe(model, input_shape):
     macs = []
 
     def count(layer, inputs, output):
-        per_output = layer.weight[0].numel()  # one output = one kernel (or row) . input
-        macs.append(output[0].numel() * per_output)  # output[0]: drop the batch dim
+        # one output = one kernel (or row) . input
+        per_output = layer.weight[0].numel()
+        # output[0]: drop the batch dim
+        macs.append(output[0].numel() * per_output)
 
     layers = [m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))]
     hooks = [m.register_forward_hook(count) for m in layers]
@@ -46,10 +51,11 @@ def describe(model, input_shape):
 for name, model, shape in [("LeNet-5", lenet, (1, 32, 32)),
                            ("AlexNet", alexnet, (3, 227, 227))]:
     n_layers, n_params, n_macs = describe(model, shape)
-    print(f"{name}: {n_layers} weight layers, {n_params:>10,d} parameters, "
+    print(f"{name}: {n_layers} weight layers, {n_params:>10,d} params, "
           f"{n_macs / 1e6:7.1f} M multiply-adds per image")
 # --8<-- [end:count]
 
 assert describe(lenet, (1, 32, 32))[:2] == (5, 61_706)
 assert describe(alexnet, (3, 227, 227))[0] == 8
-assert 60e6 < describe(alexnet, (3, 227, 227))[1] < 62e6, "AlexNet has about 61 M"
+assert 60e6 < describe(alexnet, (3, 227, 227))[1] < 62e6, \
+    "AlexNet has about 61 M"

@@ -1,12 +1,12 @@
-"""When a prediction is confidently wrong, cross-entropy still pushes; MSE on
-probabilities hardly does."""
+"""Confidently wrong: cross-entropy still pushes, MSE on probabilities not."""
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
 # --8<-- [start:grads]
 y = torch.tensor([1.0, 0.0])  # the correct class is 0
-margins = torch.linspace(-10, 10, 201)  # logit of the wrong class minus the right one
+# logit of the wrong class minus the right one
+margins = torch.linspace(-10, 10, 201)
 grad_ce, grad_mse = [], []
 for d in margins:
     z = torch.tensor([0.0, d.item()], requires_grad=True)
@@ -24,11 +24,14 @@ print(f"  |grad| cross-entropy {grad_ce[i]:.3f}   "
 
 fig, ax = plt.subplots(figsize=(4.5, 3))
 ax.plot(margins, grad_ce, color="#0072B2", label="cross-entropy")
-ax.plot(margins, grad_mse, color="#D55E00", linestyle="--", label="MSE on softmax")
+ax.plot(margins, grad_mse, color="#D55E00", linestyle="--",
+        label="MSE on softmax")
 ax.set(xlabel="$z_{wrong} - z_{right}$ (positive: confidently wrong)",
        ylabel="gradient norm w.r.t. logits")
 ax.legend()
 fig.savefig("ce_vs_mse_gradient.svg")
 
-assert grad_ce[i] > 1.4, "cross-entropy should keep a large gradient when wrong"
-assert grad_mse[i] < 1e-3, "MSE on probabilities should nearly vanish when wrong"
+assert grad_ce[i] > 1.4, \
+    "cross-entropy should keep a large gradient when wrong"
+assert grad_mse[i] < 1e-3, \
+    "MSE on probabilities should nearly vanish when wrong"

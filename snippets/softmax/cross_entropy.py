@@ -1,4 +1,4 @@
-"""Cross-entropy = negative log-likelihood of log_softmax; its gradient is p - y."""
+"""Cross-entropy = NLL of log_softmax; its gradient is p - y."""
 import torch
 import torch.nn.functional as F
 
@@ -23,5 +23,7 @@ grad_gap = (logits.grad - expected).abs().max().item()
 print(f"max |autograd - (p - y) / N| = {grad_gap:.1e}")
 # --8<-- [end:grad]
 
-assert torch.allclose(ce, nll) and torch.allclose(ce, by_hand), "three ways, one loss"
-assert grad_gap < 1e-6, f"the gradient should be (p - y) / N, gap {grad_gap:.1e}"
+assert torch.allclose(ce, nll) and torch.allclose(ce, by_hand), \
+    "three ways, one loss"
+assert grad_gap < 1e-6, \
+    f"the gradient should be (p - y) / N, gap {grad_gap:.1e}"

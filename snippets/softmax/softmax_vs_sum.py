@@ -30,8 +30,12 @@ shift_gap = (softmax(z + 10) - softmax(z)).abs().max().item()
 print(f"max |softmax(z + 10) - softmax(z)| = {shift_gap:.1e}")
 # --8<-- [end:shift]
 
-assert (divide_by_sum(torch.tensor([-1.0, 0.0, 2.0])) < 0).any(), "no negative p"
-assert torch.allclose(divide_by_sum(z * 10), divide_by_sum(z)), "division ignores scale"
-assert softmax(z * 10).max() > softmax(z).max() + 0.3, "softmax sharpens with scale"
+assert (divide_by_sum(torch.tensor([-1.0, 0.0, 2.0])) < 0).any(), \
+    "no negative p"
+assert torch.allclose(divide_by_sum(z * 10), divide_by_sum(z)), \
+    "division ignores scale"
+assert softmax(z * 10).max() > softmax(z).max() + 0.3, \
+    "softmax sharpens with scale"
 assert shift_gap < 1e-6, "softmax ignores adding a constant to every score"
-torch.set_printoptions(profile="default")  # back to the default for the code after this
+# back to the default for the code after this
+torch.set_printoptions(profile="default")

@@ -1,4 +1,4 @@
-"""A naive softmax overflows on large logits; subtracting the maximum fixes it."""
+"""A naive softmax overflows on large logits; subtracting the max fixes it."""
 import torch
 
 # --8<-- [start:naive]
@@ -20,7 +20,10 @@ print(f"stable softmax: {p}")
 print(f"torch.softmax:  {torch.softmax(z, dim=0)}")
 # --8<-- [end:stable]
 
-assert torch.isfinite(big[0]) and torch.isinf(big[1]), "float32 exp overflows at 89"
-assert torch.isnan(naive).all(), "the naive softmax should give inf / inf = nan"
-assert torch.allclose(p, torch.softmax(z, dim=0)), "stable softmax should match torch"
+assert torch.isfinite(big[0]) and torch.isinf(big[1]), \
+    "float32 exp overflows at 89"
+assert torch.isnan(naive).all(), \
+    "the naive softmax should give inf / inf = nan"
+assert torch.allclose(p, torch.softmax(z, dim=0)), \
+    "stable softmax should match torch"
 assert torch.allclose(p, stable_softmax(z - 1000)), "softmax ignores a shift"

@@ -18,11 +18,14 @@ fig, ax = plt.subplots(figsize=(4.5, 3))
 width = 0.2
 for i, (T, p) in enumerate(probs.items()):
     ax.bar(torch.arange(len(z)) + (i - 1.5) * width, p, width, color=colors[i],
-           hatch=hatches[i], edgecolor="black", linewidth=0.5, label=f"T = {T:g}")
-ax.set_xticks(range(len(z)), [f"$z_{k}={v:g}$" for k, v in enumerate(z.tolist())])
+           hatch=hatches[i], edgecolor="black", linewidth=0.5,
+           label=f"T = {T:g}")
+ax.set_xticks(range(len(z)),
+              [f"$z_{k}={v:g}$" for k, v in enumerate(z.tolist())])
 ax.set(xlabel="class (logit)", ylabel="probability")
 ax.legend()
 fig.savefig("softmax_temperature.svg")
 
 entropies = [-(p * p.log()).sum().item() for p in probs.values()]
-assert entropies == sorted(entropies), "a higher temperature should flatten softmax"
+assert entropies == sorted(entropies), \
+    "a higher temperature should flatten softmax"

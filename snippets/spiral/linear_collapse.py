@@ -36,7 +36,9 @@ additivity_gap = additivity.abs().max().item()
 print(f"ReLU network: |f(a+c) - f(a) - f(c) + f(0)| = {additivity_gap:.3f}")
 # --8<-- [end:relu]
 
-assert collapse_gap < 1e-12, f"W2 (W1 x) should equal (W2 W1) x: {collapse_gap:.1e}"
+assert collapse_gap < 1e-12, \
+    f"W2 (W1 x) should equal (W2 W1) x: {collapse_gap:.1e}"
 assert gap < 1e-12, f"two linear layers should be one affine map: {gap:.1e}"
 assert additivity_gap > 1e-3, "a ReLU network should not be affine"
-torch.set_default_dtype(torch.float32)  # back to the default for the code after this
+# back to the default for the code after this
+torch.set_default_dtype(torch.float32)

@@ -31,7 +31,8 @@ markers = ["o", "s", "^"]
 fig, ax = plt.subplots(figsize=(3.5, 3.5))
 for c in range(3):
     ax.scatter(*X[y == c].T, s=6, color=colors[c], marker=markers[c],
-               label=f"class {c}", rasterized=True)  # bitmap points: a small SVG
+               label=f"class {c}",
+               rasterized=True)  # bitmap points: a small SVG
 ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
 fig.savefig("spiral_data.svg", bbox_inches="tight", dpi=150)
@@ -73,7 +74,8 @@ for name, model in [("linear", linear), ("relu", relu_net)]:
           f"test acc {accuracy(model, X_test, y_test):.3f}  "
           f"loss@1000 {losses[999]:.3f}  loss@{num_steps} {losses[-1]:.3f}")
 
-# a pure memoriser: give each test point the label of its nearest training point
+# a pure memoriser: give each test point the label of its nearest
+# training point
 nearest = torch.cdist(X_test, X).argmin(dim=1)
 acc_1nn = (y[nearest] == y_test).float().mean().item()
 print(f"1-nearest-neighbour test acc {acc_1nn:.3f}")
@@ -110,7 +112,8 @@ fig.savefig("spiral_loss.svg", bbox_inches="tight")
 acc_linear = accuracy(linear, X_test, y_test)
 acc_relu = accuracy(relu_net, X_test, y_test)
 assert acc_linear < 0.65, f"a linear model should fail: {acc_linear:.3f}"
-assert acc_relu > 0.95, f"the ReLU net should separate the arms: {acc_relu:.3f}"
+assert acc_relu > 0.95, \
+    f"the ReLU net should separate the arms: {acc_relu:.3f}"
 relu_loss, linear_loss = history["relu"], history["linear"]
 assert relu_loss[-1] < relu_loss[999], "training longer should lower the loss"
 assert abs(linear_loss[-1] - linear_loss[999]) < 0.01, "linear should plateau"
