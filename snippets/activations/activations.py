@@ -25,12 +25,13 @@ for n in [5, 10, 20, 50]:
 
 styles = ["-", "--", "-.", ":", "-"]
 colors = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(4.5, 5.6), sharex=True,
+                               layout="constrained")  # stacked: phones
 for (name, y), style, color in zip(values.items(), styles, colors):
     ax1.plot(x.detach(), y, linestyle=style, color=color, label=name)
     ax2.plot(x.detach(), slopes[name], linestyle=style, color=color,
              label=name)
-ax1.set(xlabel="$x$", ylabel="$f(x)$", ylim=(-1.5, 3))
+ax1.set(ylabel="$f(x)$", ylim=(-1.5, 3))
 ax2.set(xlabel="$x$", ylabel="$f'(x)$", ylim=(-0.2, 1.2))
 ax1.legend(fontsize=8)
 fig.savefig("activations.svg")

@@ -62,13 +62,14 @@ for max_norm in [None, 1.0]:
           f"{clipped} steps clipped")
 # --8<-- [end:train]
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(4.5, 5.6), sharex=True,
+                               layout="constrained")  # stacked: phones
 for (label, (losses, norms)), color, style in zip(runs.items(),
                                                  ["#D55E00", "#0072B2"],
                                                  ["--", "-"]):
     ax1.plot(losses, color=color, linestyle=style, label=label)
     ax2.plot(norms, color=color, linestyle=style, label=label)
-ax1.set(xlabel="step", ylabel="training loss", yscale="log")
+ax1.set(ylabel="training loss", yscale="log")
 ax2.set(xlabel="step", ylabel="gradient norm (before clipping)", yscale="log")
 ax1.legend()
 fig.savefig("clipping.svg")

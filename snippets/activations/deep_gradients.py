@@ -78,8 +78,8 @@ styles = {"Sigmoid + default": ("#0072B2", "o", "-"),
           "Sigmoid + Xavier": ("#56B4E9", "s", "--"),
           "ReLU + default": ("#D55E00", "^", "-."),
           "ReLU + Kaiming": ("#009E73", "D", ":")}
-fig, axes = plt.subplots(1, 2, figsize=(8, 3), sharey=True,
-                         layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(4.5, 5.6), sharey=True,
+                         layout="constrained")  # stacked: phones
 for ax, when, idx in [(axes[0], "at initialisation", 0),
                       (axes[1], f"after {num_steps} steps", 1)]:
     for name, res in results.items():
@@ -87,7 +87,8 @@ for ax, when, idx in [(axes[0], "at initialisation", 0),
         ax.plot(range(1, 22), res[idx], color=color, marker=marker,
                 markersize=3, linestyle=style, label=name)
     ax.set(xlabel=f"layer ({when})", yscale="log", xticks=[1, 5, 10, 15, 20])
-axes[0].set(ylabel="gradient norm of the weights")
+for ax in axes:
+    ax.set(ylabel="gradient norm of the weights")
 axes[1].legend(fontsize=8)
 fig.savefig("deep_gradients.svg")
 

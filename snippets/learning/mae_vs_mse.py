@@ -28,7 +28,8 @@ print(f"MSE fit without the outlier: b = {b_clean:.2f}, w = {w_clean:.2f}")
 
 colors = {"MAE": "#0072B2", "MSE": "#D55E00"}
 styles = {"MAE": "-", "MSE": "--"}
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3))
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(4.5, 5.6),
+                               layout="constrained")  # stacked: phones
 r = torch.linspace(-3, 3, 200)
 for name in losses:
     formula = "|r|" if name == "MAE" else "r²"

@@ -43,7 +43,8 @@ best = min(degrees, key=lambda d: val_err[d])
 print(f"lowest validation error at degree {best}")
 # --8<-- [end:fit]
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(4.5, 5.6),
+                               layout="constrained")  # stacked: phones
 grid = torch.linspace(-1, 1, 200, dtype=torch.float64)
 ax1.scatter(x_train, y_train, color="black", s=12, label="training data",
             zorder=3)

@@ -41,7 +41,8 @@ for name, make in optimizers.items():
 
 X, Y = torch.meshgrid(torch.linspace(-4.5, 2, 100),
                       torch.linspace(-1.2, 1.2, 100), indexing="ij")
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(4.5, 5.6),
+                               layout="constrained")  # stacked: phones
 ax1.contour(X, Y, f((X, Y)), levels=torch.logspace(-2, 1.7, 10), colors="0.7",
             linewidths=0.8)
 styles = [("#0072B2", "o", "-"), ("#D55E00", "s", "--"), ("#009E73", "^", ":")]

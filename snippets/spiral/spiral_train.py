@@ -85,7 +85,7 @@ print(f"1-nearest-neighbour test acc {acc_1nn:.3f}")
 ticks = torch.linspace(-1.2, 1.2, 300)
 x1, x2 = torch.meshgrid(ticks, ticks, indexing="xy")  # (300, 300) each
 grid = torch.stack([x1.flatten(), x2.flatten()], dim=1)  # (90000, 2)
-fig, axes = plt.subplots(1, 2, figsize=(8, 3.8), sharey=True)
+fig, axes = plt.subplots(2, 1, figsize=(4.5, 8), sharex=True)  # stacked
 for ax, model in zip(axes, [linear, relu_net]):
     with torch.no_grad():
         region = model(grid.to(device)).argmax(dim=1).cpu().reshape(x1.shape)
@@ -94,8 +94,8 @@ for ax, model in zip(axes, [linear, relu_net]):
     for c in range(3):
         ax.scatter(*X[y == c].T, s=4, color=colors[c], marker=markers[c],
                    rasterized=True)
-    ax.set(xlabel="$x_1$", aspect="equal")
-axes[0].set_ylabel("$x_2$")
+    ax.set(ylabel="$x_2$", aspect="equal")
+axes[1].set_xlabel("$x_1$")
 fig.savefig("spiral_boundaries.svg", bbox_inches="tight", dpi=150)
 # --8<-- [end:boundary]
 
