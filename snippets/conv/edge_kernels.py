@@ -39,7 +39,8 @@ for name, m in maps.items():
           f"range [{m.min():.2f}, {m.max():.2f}]")
 # --8<-- [end:kernels]
 
-fig, axes = plt.subplots(1, 4, figsize=(8, 2.3), layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(4.5, 4.8), layout="constrained")
+axes = axes.flatten()  # a 2x2 grid: legible on a phone
 axes[0].imshow(digit, cmap="gray_r")
 axes[0].set(title="input")
 for ax, (name, m) in zip(axes[1:], maps.items()):

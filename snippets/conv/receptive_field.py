@@ -33,9 +33,9 @@ for name, layers in stacks.items():
     print(f"{name:18s}: receptive field {width}x{width}")
 # --8<-- [end:measure]
 
-fig, axes = plt.subplots(1, 4, figsize=(8, 2.3), layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(4.5, 4.8), layout="constrained")
 # darker: more paths to the output
-for ax, (name, grad) in zip(axes, fields.items()):
+for ax, (name, grad) in zip(axes.flatten(), fields.items()):
     ax.imshow(grad[8:25, 8:25], cmap="Blues", vmin=0)
     ax.set(title=name, xticks=[], yticks=[])
     ax.grid(False)

@@ -50,7 +50,8 @@ spread = torch.stack(views).std(dim=0).mean()
 print(f"7 augmented views of image 0, pixel-wise spread {spread:.3f}")
 # --8<-- [end:augment]
 
-fig, axes = plt.subplots(1, 8, figsize=(8, 1.4), layout="constrained")
+fig, axes = plt.subplots(2, 4, figsize=(4.5, 2.6), layout="constrained")
+axes = axes.flatten()  # two rows of four: legible on a phone
 for ax, img in zip(axes, [x] + views):
     ax.imshow(img[0], cmap="gray_r")
     ax.set(xticks=[], yticks=[])
