@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -61,7 +62,7 @@ def on_page_markdown(markdown, page, **kwargs):
 
 
 @event_priority(-100)  # after mkdocs-static-i18n (50) has set the selector's links
-def on_page_context(context, page, config, **kwargs):
+def on_page_context(context, page, config, nav, **kwargs):
     """Give lesson and notebook pages their notebook links (the `dl_notebook` that
     overrides/partials/actions.html draws), and point the language selector of a notebook
     page at the same notebook in the other language:
@@ -78,7 +79,28 @@ def on_page_context(context, page, config, **kwargs):
         for alternate in getattr(config.extra, "alternate", None) or []:
             alternate["link"] = notebooks.notebook_links(lesson, alternate["lang"], "",
                                                          "")["notebook"]
+        page.previous_page, page.next_page = neighbour_notebooks(lesson, lang, nav)
     return context
+
+
+def neighbour_notebooks(lesson: str, lang: str, nav):
+    """A notebook page is not in the nav, so Material's footer would offer no previous and
+    next page: give it the notebooks of the lessons before and after it, in nav order."""
+    order = [(found[0], page.title) for page in nav.pages
+             if (found := lesson_of(page)) and page.file.src_uri.startswith("lessons/")]
+    names = [name for name, _ in order]
+    if lesson not in names:
+        return None, None
+    i = names.index(lesson)
+    suffix = " (notebook)" if lang == "en" else "（notebook）"
+
+    def link(j):
+        if not 0 <= j < len(order):
+            return None
+        name, title = order[j]
+        return SimpleNamespace(url=notebooks.notebook_links(name, lang, "", "")["notebook"],
+                               title=title + suffix)
+    return link(i - 1), link(i + 1)
 
 
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)

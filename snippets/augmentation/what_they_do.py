@@ -75,14 +75,14 @@ nine = digits.data[(digits.targets == 9).nonzero()[0]]
 
 rows = {"original": X, "crop + flip": cropped, "RandAugment": augmented,
         "MixUp": (mixed * 255).byte(), "CutMix": (pasted * 255).byte()}
-fig, axes = plt.subplots(5, 6, figsize=(6, 5.4), layout="constrained")
+fig, axes = plt.subplots(5, 6, figsize=(4.5, 4.1), layout="constrained")
 for i, (label, images) in enumerate(rows.items()):
     for j in range(6):
         axes[i, j].imshow(images[j, 0], cmap="gray_r", vmin=0, vmax=255)
         axes[i, j].set(xticks=[], yticks=[])
         axes[i, j].grid(False)
     axes[i, 0].set_ylabel(label, fontsize=9)
-fig.savefig("augmentations.png", dpi=100)
+fig.savefig("augmentations.png", dpi=150)
 
 fig, axes = plt.subplots(1, 3, figsize=(4.5, 1.8), layout="constrained")
 for ax, img, label in zip(axes, [six, turned, nine],

@@ -33,31 +33,26 @@ for node in sorted(depth, key=depth.get):
     print(f"{depth[node]}: {type(node).__name__:16s} -> {label(node)}")
 # --8<-- [end:walk]
 
-last = max(depth.values())  # operations in one row, the loss on the right
-pos = {n: (last - depth[n], 0.0) for n in depth if not hasattr(n, "variable")}
-# each parameter just below the operation that uses it
+last = max(depth.values())  # operations in a column, W1 at the top, loss below
+pos = {n: (0.0, depth[n]) for n in depth if not hasattr(n, "variable")}
+# each parameter to the left of the operation that uses it
 for child, parent in edges:
     if hasattr(child, "variable"):
-        pos[child] = (pos[parent][0] - 0.5, -0.8)
-fig, ax = plt.subplots(figsize=(8, 1.6))
+        pos[child] = (-1.0, pos[parent][1])
+fig, ax = plt.subplots(figsize=(2.6, 4.8))
 boxes = {}
 for node, (px, py) in pos.items():
     leaf = hasattr(node, "variable")
     boxes[node] = ax.text(px, py, label(node), ha="center", va="center",
-                          fontsize=9,
                           bbox=dict(boxstyle="round",
                                     fc="#E69F00" if leaf else "#56B4E9"))
 # arrows in the forward direction, box edge to box edge
 for child, parent in edges:
     leaf = hasattr(child, "variable")
-    ax.annotate("", xy=(0.5, 0) if leaf else (0, 0.5), xycoords=boxes[parent],
-                xytext=(0.5, 1) if leaf else (1, 0.5), textcoords=boxes[child],
+    ax.annotate("", xy=(0, 0.5) if leaf else (0.5, 1), xycoords=boxes[parent],
+                xytext=(1, 0.5) if leaf else (0.5, 0), textcoords=boxes[child],
                 arrowprops=dict(arrowstyle="->", color="0.3", shrinkA=4,
                                 shrinkB=4))
-ax.set(xlim=(0.3, last + 0.3), ylim=(-1.1, 0.3))
+ax.set(xlim=(-1.4, 0.5), ylim=(-0.5, last + 0.5))
 ax.axis("off")
 fig.savefig("computational_graph.svg")
-
-leaves = sorted(label(n) for n in depth if hasattr(n, "variable"))
-assert leaves == ["W1", "W2", "b1", "b2"], \
-    f"leaves should be the parameters: {leaves}"

@@ -148,7 +148,7 @@ print(f"wide MLP on original pixels: test accuracy {statistics.mean(acc):.4f} "
 wide_mean = statistics.mean(acc)
 
 # sample digits before and after the shuffle (an image of data: PNG)
-fig, axes = plt.subplots(2, 6, figsize=(8, 3), layout="constrained")
+fig, axes = plt.subplots(2, 6, figsize=(4.5, 1.9), layout="constrained")
 for j in range(6):
     for i, img in enumerate([X_test[j], shuffle_pixels(X_test[j:j + 1])[0]]):
         axes[i, j].imshow(img[0].cpu(), cmap="gray_r")
@@ -156,7 +156,7 @@ for j in range(6):
         axes[i, j].grid(False)
 axes[0, 0].set_ylabel("original")
 axes[1, 0].set_ylabel("shuffled")
-fig.savefig("shuffled_digits.png", dpi=120)
+fig.savefig("shuffled_digits.png", dpi=150)
 
 fig, ax = plt.subplots(figsize=(4.5, 3))
 styles = {("MLP", "original"): ("#0072B2", "-"),
