@@ -3,7 +3,8 @@
 docs/glossary.md (and .en.md) keep the term pairs in a compact table that authors edit. On
 the site this hook shows them one pair per row (readable on a phone), in the page's
 language first, in the order a reader meets them in the lessons, each with an anchor
-(`glossary/#gradient`) and links to the lessons whose text uses it."""
+(`glossary/#gradient`) and links to the lessons that use it (in either language, so the two
+glossaries agree; a pair no lesson uses sorts last with a dash)."""
 import re
 import sys
 from pathlib import Path
@@ -53,7 +54,8 @@ def on_page_markdown(markdown, page, config, **kwargs):
     if not page.file.src_uri.startswith("glossary."):
         return markdown
     lang = notebooks.page_language(Path(page.file.src_uri))
-    pages = lessons(Path(config["docs_dir"]), lang)
+    docs = Path(config["docs_dir"])
+    pages = {lg: lessons(docs, lg) for lg in ("zh", "en")}
     lines, pairs, first = markdown.split("\n"), [], None
     for i, line in enumerate(lines):
         if m := ROW.match(line):
@@ -66,8 +68,12 @@ def on_page_markdown(markdown, page, config, **kwargs):
         return markdown
     rows = []
     for zh, en in pairs:
-        used = [(n, name) for n, name, text in pages if uses(text, zh if lang == "zh" else en, lang)]
-        links = ", ".join(f"[{n}](lessons/{name})" for n, name in used)
+        # a lesson uses the pair if either of its pages uses the term in its own language,
+        # so both glossaries list the same lessons in the same order
+        used_in = {n for lg, term in (("zh", zh), ("en", en))
+                   for n, _, text in pages[lg] if uses(text, term, lg)}
+        used = [(n, name) for n, name, _ in pages[lang] if n in used_in]
+        links = ", ".join(f"[{n}](lessons/{name})" for n, name in used) or "–"
         term, other = (zh, en) if lang == "zh" else (en, zh)
         rows.append(((used[0][0] if used else 99), len(rows),
                      f'| <span id="{slug(en)}"></span>{term} | {other} | {links} |'))

@@ -31,7 +31,8 @@ require("readline").createInterface({input: process.stdin}).on("line", (line) =>
   process.stdout.write(JSON.stringify(result) + "\n");
 });
 """
-MATH = re.compile(r'<(span|div) class="arithmatex">\\([(\[])(.*?)\\[)\]]</\1>', re.S)
+MATH = re.compile(r'<(span|div) class="arithmatex">\\([(\[])(.*?)\\[)\]]</\1>'
+                  r'([，。、；：？！）)\].,;:?!]*)', re.S)  # and the punctuation after it
 ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">.*?</annotation>', re.S)
 _node = None
 
@@ -62,14 +63,17 @@ def typeset(tex: str, display: bool) -> dict:
 
 def on_page_content(content, page, **kwargs):
     def replace(match):
-        tag, opening, tex = match.groups()
+        tag, opening, tex, punctuation = match.groups()
         result = typeset(html.unescape(tex), opening == "[")
         if "error" in result:
             raise PluginError(f"{page.file.src_uri}: KaTeX cannot typeset {tex!r}: "
                               f"{result['error']}")
         # without the TeX source that KaTeX keeps in the MathML (search would index it)
         typeset_html = ANNOTATION.sub("", result["html"])
-        return f'<{tag} class="arithmatex">{typeset_html}</{tag}>'
+        typeset_html = f'<{tag} class="arithmatex">{typeset_html}</{tag}>'
+        if punctuation and tag == "span":  # never a lone "。" or ")." on the next line
+            return f'<span class="dl-nobreak">{typeset_html}{punctuation}</span>'
+        return typeset_html + punctuation
     return MATH.sub(replace, content)
 
 

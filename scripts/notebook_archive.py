@@ -11,13 +11,26 @@ import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook nam
 
 README = {
     "zh": "深度学习训练营（DL Camp）全部课程的 notebook。\n\n"
-          "运行：pip install torch torchvision matplotlib notebook，再在本文件夹中运行 "
-          "jupyter notebook。用到 MNIST 的课会把数据下载到 ./data；已有一份时，把环境变量 "
-          "DLCAMP_DATA 设为包含 MNIST/raw/ 的文件夹。\n",
+          "安装：pip install torch torchvision matplotlib notebook\n"
+          "（pip 下载慢时用国内镜像：pip install -i https://pypi.tuna.tsinghua.edu.cn/simple "
+          "torch torchvision matplotlib notebook）\n"
+          "运行：在本文件夹中运行 jupyter notebook。\n\n"
+          "数据：用到 MNIST 或 Fashion-MNIST 的课会把数据下载到本文件夹的 data/。下载失败时，"
+          "把这四个文件 train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、"
+          "t10k-images-idx3-ubyte.gz、t10k-labels-idx1-ubyte.gz 放进 data/MNIST/raw/"
+          "（Fashion-MNIST 的同名文件放进 data/FashionMNIST/raw/）；数据在别处时，在第一个"
+          "单元格前运行 %env DLCAMP_DATA=数据所在的文件夹。\n",
     "en": "All lesson notebooks of DL Camp.\n\n"
-          "Run: pip install torch torchvision matplotlib notebook, then jupyter notebook in "
-          "this folder. Lessons that use MNIST download it to ./data; if you have a copy, set "
-          "the environment variable DLCAMP_DATA to the folder that holds MNIST/raw/.\n",
+          "Install: pip install torch torchvision matplotlib notebook\n"
+          "(if pip is slow, use a mirror: pip install -i <mirror URL> torch torchvision "
+          "matplotlib notebook)\n"
+          "Run: jupyter notebook in this folder.\n\n"
+          "Data: lessons that use MNIST or Fashion-MNIST download it to data/ in this folder. "
+          "If that fails, put the four files train-images-idx3-ubyte.gz, "
+          "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz "
+          "into data/MNIST/raw/ (Fashion-MNIST's files, same names, into "
+          "data/FashionMNIST/raw/); if the data is elsewhere, run "
+          "%env DLCAMP_DATA=<the folder that holds it> before the first cell.\n",
 }
 
 

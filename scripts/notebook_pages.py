@@ -23,6 +23,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook URLs
+import provenance  # noqa: E402  scripts/provenance.py: which printed outputs are tables
 
 
 def changed(what: str) -> PluginError:
@@ -103,6 +104,8 @@ def neighbour_notebooks(lesson: str, lang: str, nav):
     return link(i - 1), link(i + 1)
 
 
+PRINTED = re.compile(r'(<div class="jp-RenderedText jp-OutputArea-output" '
+                     r'data-mime-type="text/plain"[^>]*>\s*)<pre>(.*?)(?=</pre>)', re.S)
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 # an inlined figure, with the lightbox link mkdocs-glightbox put around it
 INLINE_IMAGE = re.compile(r'(<a class="glightbox"[^>]*? href=)"data:image/[^"]+"([^>]*>)?'
@@ -141,6 +144,10 @@ def on_post_page(output, page, config, **kwargs):
         raise changed(f"{page.file.src_uri}: no code cells marked 'highlight-ipynb'")
     content = content.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
     content = INLINE_IMAGE.sub(shared_file, content)
+    # printed tables scroll in their box on a phone, other output wraps (as on the lessons)
+    content = PRINTED.sub(lambda m: m[1] + ('<pre class="dl-table">' if provenance
+                                            .looks_like_a_table(html.unescape(m[2])) else
+                                            "<pre>") + m[2], content)
     if re.search(r'(src|href)="data:image/', content):
         raise changed(f"{page.file.src_uri}: a figure is still inlined as base64")
     if next(figures, None) is not None:

@@ -1,4 +1,4 @@
-"""MkDocs hook: under each printed output, where it came from (and a class for its style).
+"""MkDocs hook: under each printed output, where it came from (and classes for its style).
 
 A page includes what a snippet printed with `--8<-- "docs/figures/<lesson>/<name>.txt"` in a
 fenced block. Below that block this hook adds one line from the snippet's manifest (written
@@ -23,13 +23,20 @@ DEVICE = {"zh": {"cpu": "CPU（{name}）", "cuda": "GPU（{name}）"},
           "en": {"cpu": "a CPU ({name})", "cuda": "a GPU ({name})"}}
 
 
+def looks_like_a_table(text: str) -> bool:
+    """Printed output with aligned columns (three or more lines with a run of spaces between
+    words). On a phone such a block scrolls sideways in its own box, keeping its columns;
+    any other output wraps. Wrapped tables put numbers under the wrong headers."""
+    return sum(bool(re.search(r"\S {2,}\S", row.strip())) for row in text.splitlines()) >= 3
+
+
 def line(manifest: dict, lang: str) -> str:
     seconds = manifest["duration_s"]
     shown = (f"{seconds:.1f} 秒" if lang == "zh" else f"{seconds:.1f} s") if seconds < 60 else \
         (f"{seconds / 60:.1f} 分钟" if lang == "zh" else f"{seconds / 60:.1f} min")
     device = DEVICE[lang][manifest["device"]].format(name=manifest["device_name"])
     return TEXT[lang].format(device=device, seconds=shown, torch=manifest["versions"]["torch"],
-                             date=manifest["date"][:10])
+                             date=f'<span class="dl-date">{manifest["date"][:10]}</span>')
 
 
 def on_page_markdown(markdown, page, config, **kwargs):
@@ -39,9 +46,13 @@ def on_page_markdown(markdown, page, config, **kwargs):
     for text in lines:
         out.append(text)
         if m := OUTPUT.match(text):
-            # mark the block as printed output, for the stylesheet (it wraps on a phone)
+            # mark the block as printed output, for the stylesheet (on a phone it wraps,
+            # or scrolls in its box if it is a table)
             if len(out) > 1 and (fence := OPENING.match(out[-2])):
-                out[-2] = f"{fence['indent']}``` {{.text .dl-output{fence['title'] or ''}}}"
+                printed = figures / f"{m['path']}.txt"
+                table = printed.exists() and looks_like_a_table(printed.read_text("utf-8"))
+                classes = ".text .dl-output" + (" .dl-table" if table else "")
+                out[-2] = f"{fence['indent']}``` {{{classes}{fence['title'] or ''}}}"
             manifest = figures / f"{m['path']}.manifest.json"
             if manifest.exists():
                 pending = (m["indent"], json.loads(manifest.read_text(encoding="utf-8")))

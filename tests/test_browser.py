@@ -201,10 +201,16 @@ def test_figures_open_larger_on_click(server, browser):
 
 CUT_JS = """
 const cut = [];
-for (const code of document.querySelectorAll('article pre > code')) {
-  if (code.scrollWidth > code.clientWidth + 1) {
-    const longest = code.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a);
-    cut.push([!!code.closest('.dl-output'), longest.trim().slice(0, 70)]);
+const blocks = document.querySelectorAll(
+  'article pre > code, article .jp-OutputArea-output pre, article .highlight-ipynb pre');
+for (const block of blocks) {
+  if (block.scrollWidth > block.clientWidth + 1) {
+    const longest = block.textContent.split('\\n')
+        .reduce((a, b) => b.length > a.length ? b : a);
+    const output = !!block.closest('.dl-output, .jp-OutputArea-output');
+    const table = !!block.closest('.dl-table') || block.classList.contains('dl-table');
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(block).overflowX);
+    cut.push([output, table && scrolls, longest.trim().slice(0, 70)]);
   }
 }
 return {cut: cut, sideways: document.documentElement.scrollWidth > window.innerWidth + 1,
@@ -214,21 +220,22 @@ return {cut: cut, sideways: document.documentElement.scrollWidth > window.innerW
 
 def test_nothing_cut_on_desktop_or_phone(server, browser):
     """At 1280 px no code or output line runs past its block (the column shows about 80
-    characters; snippets keep lines to 79); at 390 px (a phone, emulated: headless windows
-    are at least 500 px wide) printed output wraps and no page scrolls sideways."""
+    characters; snippets keep lines to 79), on lesson and notebook pages; at 390 px (a
+    phone, emulated: headless windows are at least 500 px wide) printed output wraps,
+    except a table (aligned columns), which scrolls sideways in its own box so that its
+    columns stay together, and no page scrolls sideways."""
     site, base = server
     problems = []
-    pages = [p for p in _pages(site) if not p.startswith(("notebooks/", "en/notebooks/"))]
     try:
         for width in (1280, 390):
             browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
                 "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
-            for path in pages:
+            for path in _pages(site):
                 _open(browser, base + path)
                 found = browser.execute_script(CUT_JS)
                 assert found["width"] == width, found
-                for is_output, line in found["cut"]:
-                    if width == 1280 or is_output:  # on a phone, code may scroll
+                for is_output, scrolling_table, line in found["cut"]:
+                    if width == 1280 or (is_output and not scrolling_table):
                         kind = "output" if is_output else "code"
                         problems.append(f"{width} px /{path}: {kind} cut: {line}")
                 if width < 500 and found["sideways"]:
@@ -236,3 +243,33 @@ def test_nothing_cut_on_desktop_or_phone(server, browser):
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_enlarged_figure_zooms_with_a_pinch_on_a_phone(server, browser):
+    """On a phone the lightbox fills the width, which is little more than the page shows:
+    a pinch must zoom further (GLightbox's touch handling; an SVG stays sharp)."""
+    _, base = server
+    metrics = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+    try:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled",
+                                {"enabled": True, "maxTouchPoints": 5})
+        _open(browser, base + "lessons/resnet/")
+        browser.execute_script("document.querySelector('article a.glightbox').click()")
+        width_js = ("const img = document.querySelector('.glightbox-container .gslide-image"
+                    " img'); return img && img.complete ? img.getBoundingClientRect().width : 0")
+        deadline = time.time() + 5
+        while not browser.execute_script(width_js) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.6)  # the opening animation
+        before = browser.execute_script(width_js)
+        browser.execute_cdp_cmd("Input.synthesizePinchGesture", {
+            "x": 195, "y": 420, "scaleFactor": 2.5, "gestureSourceType": "touch"})
+        time.sleep(0.8)
+        after = browser.execute_script(width_js)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_script("const c = document.querySelector('.gclose'); if (c) c.click()")
+    assert before > 350, f"the enlarged figure should fill the phone's width, not {before} px"
+    assert after > 2 * before, f"a pinch should zoom the figure: {before} px -> {after} px"
