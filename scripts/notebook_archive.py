@@ -12,8 +12,8 @@ import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook nam
 README = {
     "zh": "深度学习训练营（DL Camp）全部课程的 notebook。\n\n"
           "安装：pip install torch torchvision matplotlib notebook\n"
-          "（pip 下载慢时用国内镜像：pip install -i https://pypi.tuna.tsinghua.edu.cn/simple "
-          "torch torchvision matplotlib notebook）\n"
+          "（pip 下载慢时先换成国内镜像：pip config set global.index-url "
+          "https://pypi.tuna.tsinghua.edu.cn/simple）\n"
           "运行：在本文件夹中运行 jupyter notebook。\n\n"
           "数据：用到 MNIST 或 Fashion-MNIST 的课会把数据下载到本文件夹的 data/。下载失败时，"
           "把这四个文件 train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、"
@@ -22,8 +22,8 @@ README = {
           "单元格前运行 %env DLCAMP_DATA=数据所在的文件夹。\n",
     "en": "All lesson notebooks of DL Camp.\n\n"
           "Install: pip install torch torchvision matplotlib notebook\n"
-          "(if pip is slow, use a mirror: pip install -i <mirror URL> torch torchvision "
-          "matplotlib notebook)\n"
+          "(if pip is slow, first point it at a mirror: pip config set global.index-url "
+          "<mirror URL>)\n"
           "Run: jupyter notebook in this folder.\n\n"
           "Data: lessons that use MNIST or Fashion-MNIST download it to data/ in this folder. "
           "If that fails, put the four files train-images-idx3-ubyte.gz, "

@@ -24,10 +24,17 @@ DEVICE = {"zh": {"cpu": "CPU（{name}）", "cuda": "GPU（{name}）"},
 
 
 def looks_like_a_table(text: str) -> bool:
-    """Printed output with aligned columns (three or more lines with a run of spaces between
-    words). On a phone such a block scrolls sideways in its own box, keeping its columns;
-    any other output wraps. Wrapped tables put numbers under the wrong headers."""
-    return sum(bool(re.search(r"\S {2,}\S", row.strip())) for row in text.splitlines()) >= 3
+    """Printed output with aligned columns: three or more lines with a run of spaces between
+    words, or a character padded into place that three lines have in the same column
+    ("vertical edges  : ...", "horizontal edges: ..."). On a phone such a block scrolls
+    sideways in its own box, keeping its columns; any other output wraps (a wrapped table
+    puts numbers under the wrong headers)."""
+    rows = text.splitlines()
+    if sum(bool(re.search(r"\S {2,}\S", row.strip())) for row in rows) >= 3:
+        return True
+    padded = {(m.end() - 1, m[1]) for row in rows for m in re.finditer(r"\S {2,}(\S)", row)}
+    return any(sum(len(row) > column and row[column] == char for row in rows) >= 3
+               for column, char in padded)
 
 
 def line(manifest: dict, lang: str) -> str:

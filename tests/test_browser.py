@@ -214,7 +214,9 @@ for (const block of blocks) {
   }
 }
 return {cut: cut, sideways: document.documentElement.scrollWidth > window.innerWidth + 1,
-        width: window.innerWidth};
+        width: window.innerWidth,
+        copyButtons: [...document.querySelectorAll('.dl-output .md-code__nav')]
+            .filter(nav => nav.offsetParent !== null).length};
 """
 
 
@@ -223,7 +225,7 @@ def test_nothing_cut_on_desktop_or_phone(server, browser):
     characters; snippets keep lines to 79), on lesson and notebook pages; at 390 px (a
     phone, emulated: headless windows are at least 500 px wide) printed output wraps,
     except a table (aligned columns), which scrolls sideways in its own box so that its
-    columns stay together, and no page scrolls sideways."""
+    columns stay together, and no page scrolls sideways. Printed output has no copy button."""
     site, base = server
     problems = []
     try:
@@ -240,6 +242,8 @@ def test_nothing_cut_on_desktop_or_phone(server, browser):
                         problems.append(f"{width} px /{path}: {kind} cut: {line}")
                 if width < 500 and found["sideways"]:
                     problems.append(f"{width} px /{path}: the page scrolls sideways")
+                if found["copyButtons"]:  # it covered the first line of wrapped output
+                    problems.append(f"{width} px /{path}: a copy button on printed output")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

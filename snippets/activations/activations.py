@@ -33,7 +33,7 @@ for (name, y), style, color in zip(values.items(), styles, colors):
              label=name)
 ax1.set(ylabel="$f(x)$", ylim=(-1.5, 3))
 ax2.set(xlabel="$x$", ylabel="$f'(x)$", ylim=(-0.2, 1.2))
-ax1.legend(fontsize=8)
+ax1.legend()
 fig.savefig("activations.svg")
 
 assert abs(slopes["sigmoid"].max() - 0.25) < 1e-6, \

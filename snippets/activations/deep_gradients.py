@@ -89,7 +89,8 @@ for ax, when, idx in [(axes[0], "at initialisation", 0),
     ax.set(xlabel=f"layer ({when})", yscale="log", xticks=[1, 5, 10, 15, 20])
 for ax in axes:
     ax.set(ylabel="gradient norm of the weights")
-axes[1].legend(fontsize=8)
+fig.legend(*axes[1].get_legend_handles_labels(), ncol=2,
+           loc="outside upper center")  # above the panels, off the curves
 fig.savefig("deep_gradients.svg")
 
 assert abs(w.var().item() * 64 - 1 / 3) < 0.05, \

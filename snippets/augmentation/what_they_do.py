@@ -75,7 +75,7 @@ nine = digits.data[(digits.targets == 9).nonzero()[0]]
 
 rows = {"original": X, "crop + flip": cropped, "RandAugment": augmented,
         "MixUp": (mixed * 255).byte(), "CutMix": (pasted * 255).byte()}
-fig, axes = plt.subplots(5, 6, figsize=(4.5, 4.1), layout="constrained")
+fig, axes = plt.subplots(5, 6, figsize=(4.5, 4.8), layout="constrained")
 for i, (label, images) in enumerate(rows.items()):
     for j in range(6):
         axes[i, j].imshow(images[j, 0], cmap="gray_r", vmin=0, vmax=255)

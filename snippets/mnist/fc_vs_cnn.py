@@ -158,7 +158,7 @@ axes[0, 0].set_ylabel("original")
 axes[1, 0].set_ylabel("shuffled")
 fig.savefig("shuffled_digits.png", dpi=150)
 
-fig, ax = plt.subplots(figsize=(4.5, 3))
+fig, ax = plt.subplots(figsize=(4.5, 3.4), layout="constrained")
 styles = {("MLP", "original"): ("#0072B2", "-"),
           ("MLP", "shuffled"): ("#56B4E9", "--"),
           ("CNN", "original"): ("#D55E00", "-"),
@@ -169,7 +169,7 @@ for key, runs in curves.items():
     ax.plot(torch.arange(len(curve)) * 100, curve, color=color,
             linestyle=style, label=f"{key[0]}, {key[1]} pixels")
 ax.set(xlabel="step (batch of 64)", ylabel="training loss", yscale="log")
-ax.legend(fontsize=8)
+fig.legend(loc="outside lower center", ncol=2)  # off the curves
 fig.savefig("fc_vs_cnn_loss.svg")
 
 # confusion matrix of the CNN on the original test images

@@ -53,8 +53,9 @@ for (name, path), (color, marker, style) in zip(paths.items(), styles):
              label=name)
 ax1.plot(0, 0, "k*", markersize=10)
 ax1.set(xlabel="$x$", ylabel="$y$")
-ax2.set(xlabel="step", ylabel="$f(x, y)$", yscale="log")
-ax2.legend(fontsize=8)
+ax2.set(xlabel="step", ylabel="$f(x, y)$", yscale="log",
+        ylim=(None, 1e4))  # room for the legend above the curves
+ax2.legend(loc="upper right")
 fig.savefig("trajectories.svg")
 
 final = [f(path[-1]).item() for path in paths.values()]  # SGD, momentum, Adam

@@ -56,7 +56,7 @@ for ax, img in zip(axes, [x] + views):
     ax.imshow(img[0], cmap="gray_r")
     ax.set(xticks=[], yticks=[])
     ax.grid(False)
-axes[0].set_title("original", fontsize=9)
+axes[0].set_title("original")
 fig.savefig("augmented_digits.png", dpi=120)
 
 assert abs(batch.mean()) < 0.1 and abs(batch.std() - 1) < 0.1, \

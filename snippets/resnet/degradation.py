@@ -199,7 +199,8 @@ for name, (color, marker) in styles.items():
                 label=f"{name.split(',')[0]}, {6 * n + 2} layers")
 axes[0].set(ylabel="training error")
 axes[1].set(ylabel="test error", xlabel="step (batch of 128)")
-axes[0].legend(fontsize=8)
+fig.legend(*axes[0].get_legend_handles_labels(), ncol=2,
+           loc="outside upper center")  # above the panels, off the curves
 fig.savefig("degradation.svg")
 
 fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
@@ -210,7 +211,7 @@ for name, color in (("plain, deep", "#0072B2"), ("residual, deep", "#D55E00")):
                 label=f"{name.split(',')[0]}, {when}")
 ax.set(xlabel="block (1 = next to the input)",
        ylabel="gradient norm of the block", yscale="log")
-ax.legend(fontsize=8)
+ax.legend()
 fig.savefig("block_gradients.svg")
 
 mean_of = {name: [statistics.mean(e) for e in final[name]] for name in final}

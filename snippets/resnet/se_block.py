@@ -150,12 +150,11 @@ print("excitation: sd across class averages, per block:",
       ", ".join(f"{s:.3f}" for s in spread))
 # --8<-- [end:excitation]
 
-fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(4.5, 3.8), layout="constrained")
 im = ax.imshow(per_class.cpu(), aspect="auto", cmap="viridis",
                vmin=0, vmax=1)
 ax.set(xlabel="channel of the last block", yticks=range(10),
        yticklabels=train_set.classes)
-ax.tick_params(axis="y", labelsize=8)
 ax.grid(False)
 fig.colorbar(im, ax=ax, label="mean excitation weight")
 fig.savefig("se_excitation.svg")

@@ -51,7 +51,7 @@ for (radius, g), (color, marker) in zip(norms.items(), styles):
             markevery=4, label=rf"$\rho$ = {radius}")
 ax.set(xlabel=f"time step $t$ (the loss reads $h_{{{T}}}$)",
        ylabel=r"$\|\partial L / \partial h_t\|$", yscale="log")
-ax.legend(fontsize=8)
+ax.legend()
 fig.savefig("bptt_norms.svg", metadata={"Date": None})
 
 for radius, slope in slopes.items():

@@ -112,7 +112,7 @@ axes[0].axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
 axes[0].set(ylabel="gradient norm (before clipping)", yscale="log")
 axes[1].set(ylabel="training loss", xlabel="step (batch of 128)",
             yscale="log")
-axes[0].legend(fontsize=8)
+axes[0].legend()
 fig.savefig("clipping.svg", metadata={"Date": None})
 
 by_norm, by_value = clipped(g, "norm"), clipped(g, "value")

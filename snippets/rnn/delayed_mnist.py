@@ -105,7 +105,7 @@ for name, color, marker, style in (("RNN", "#0072B2", "o", "--"),
 ax.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
 ax.set(xlabel="blank steps $P$ before the answer", ylabel="test accuracy",
        xticks=delays, ylim=(0, 1))
-ax.legend(fontsize=8)
+ax.legend()
 fig.savefig("delayed_mnist.svg", metadata={"Date": None})
 
 

@@ -80,7 +80,7 @@ for (name, g), (color, style, marker) in zip(norms.items(), styles):
 ax.axvline(28.5, color="grey", linewidth=0.8)  # last row / first blank
 ax.set(xlabel="time step $t$ (blank after 28)",
        ylabel=r"$\|\partial L / \partial h_t\|$", yscale="log")
-ax.legend(fontsize=8)
+ax.legend()
 fig.savefig("lstm_vs_rnn_grad.svg", metadata={"Date": None})
 
 assert gap < 1e-6, f"the hand-written LSTM should match nn.LSTM: {gap:.1e}"

@@ -242,7 +242,7 @@ for method, (color, marker) in styles.items():
                      color=color, marker=marker, capsize=3, label=method)
 axes[0].axhline(1 / len(target), color="gray", linestyle=":")
 axes[0].set(ylabel="test accuracy (4 classes)")
-axes[0].legend(fontsize=8)
+axes[0].legend()
 axes[1].errorbar(ks, [gain[k] for k in ks], [2 * se[k] for k in ks],
                  color="#009E73", marker="^", capsize=3)
 axes[1].axhline(0, color="gray", linestyle=":")
