@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook URLs
-import provenance  # noqa: E402  scripts/provenance.py: which printed outputs are tables
+import provenance  # noqa: E402  scripts/provenance.py: which printed lines are table rows
 
 
 def changed(what: str) -> PluginError:
@@ -105,7 +105,7 @@ def neighbour_notebooks(lesson: str, lang: str, nav):
 
 
 PRINTED = re.compile(r'(<div class="jp-RenderedText jp-OutputArea-output" '
-                     r'data-mime-type="text/plain"[^>]*>\s*)<pre>(.*?)(?=</pre>)', re.S)
+                     r'data-mime-type="text/plain"[^>]*>\s*<pre>)(.*?)(?=</pre>)', re.S)
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 # an inlined figure, with the lightbox link mkdocs-glightbox put around it
 INLINE_IMAGE = re.compile(r'(<a class="glightbox"[^>]*? href=)"data:image/[^"]+"([^>]*>)?'
@@ -144,10 +144,8 @@ def on_post_page(output, page, config, **kwargs):
         raise changed(f"{page.file.src_uri}: no code cells marked 'highlight-ipynb'")
     content = content.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
     content = INLINE_IMAGE.sub(shared_file, content)
-    # printed tables scroll in their box on a phone, other output wraps (as on the lessons)
-    content = PRINTED.sub(lambda m: m[1] + ('<pre class="dl-table">' if provenance
-                                            .looks_like_a_table(html.unescape(m[2])) else
-                                            "<pre>") + m[2], content)
+    # on a phone printed tables scroll in their box, other lines wrap (as on the lessons)
+    content = PRINTED.sub(lambda m: m[1] + provenance.mark_rows(m[2]), content)
     if re.search(r'(src|href)="data:image/', content):
         raise changed(f"{page.file.src_uri}: a figure is still inlined as base64")
     if next(figures, None) is not None:

@@ -4,6 +4,7 @@ A page includes what a snippet printed with `--8<-- "docs/figures/<lesson>/<name
 fenced block. Below that block this hook adds one line from the snippet's manifest (written
 by scripts/build.py): the device, the run time, the PyTorch version and the date of the run,
 in the page's language. Readers see what the code costs to run and how fresh the output is."""
+import html
 import json
 import re
 import sys
@@ -23,18 +24,34 @@ DEVICE = {"zh": {"cpu": "CPU（{name}）", "cuda": "GPU（{name}）"},
           "en": {"cpu": "a CPU ({name})", "cuda": "a GPU ({name})"}}
 
 
-def looks_like_a_table(text: str) -> bool:
-    """Printed output with aligned columns: three or more lines with a run of spaces between
-    words, or a character padded into place that three lines have in the same column
-    ("vertical edges  : ...", "horizontal edges: ..."). On a phone such a block scrolls
-    sideways in its own box, keeping its columns; any other output wraps (a wrapped table
-    puts numbers under the wrong headers)."""
-    rows = text.splitlines()
-    if sum(bool(re.search(r"\S {2,}\S", row.strip())) for row in rows) >= 3:
-        return True
+def table_rows(text: str) -> set[int]:
+    """The lines of printed output that belong to a table: a run of two or more spaces
+    between words, an indent of four or more spaces (a row continued), or a character
+    padded into the same column as in two other lines ("vertical edges  : ...",
+    "horizontal edges: ..."). On a phone these lines keep their columns and the block
+    scrolls sideways; every other line wraps (a wrapped table puts numbers under the wrong
+    headers, a sentence cut at the edge hides its end)."""
+    rows = text.split("\n")
     padded = {(m.end() - 1, m[1]) for row in rows for m in re.finditer(r"\S {2,}(\S)", row)}
-    return any(sum(len(row) > column and row[column] == char for row in rows) >= 3
-               for column, char in padded)
+    aligned = {(column, char) for column, char in padded
+               if sum(len(row) > column and row[column] == char for row in rows) >= 3}
+    return {i for i, row in enumerate(rows)
+            if re.search(r"\S {2,}\S", row.strip()) or re.match(r" {4,}\S", row)
+            or any(len(row) > column and row[column] == char for column, char in aligned)}
+
+
+def mark_rows(code: str) -> str:
+    """Wrap each table row of a highlighted output block (HTML) in <span class="dl-row">,
+    after the line's anchor if it has one."""
+    lines = code.split("\n")
+    rows = table_rows("\n".join(html.unescape(re.sub(r"<[^>]+>", "", line)) for line in lines))
+    for i in rows:
+        anchor = re.match(r"(?:<span></span>)?(?:<a [^>]*></a>)?", lines[i])[0]
+        lines[i] = f'{anchor}<span class="dl-row">{lines[i][len(anchor):]}</span>'
+    return "\n".join(lines)
+
+
+OUTPUT_CODE = re.compile(r'(<div class="dl-output[^"]*">.*?<code>)(.*?)(</code>)', re.S)
 
 
 def line(manifest: dict, lang: str) -> str:
@@ -53,13 +70,10 @@ def on_page_markdown(markdown, page, config, **kwargs):
     for text in lines:
         out.append(text)
         if m := OUTPUT.match(text):
-            # mark the block as printed output, for the stylesheet (on a phone it wraps,
-            # or scrolls in its box if it is a table)
+            # mark the block as printed output, for the stylesheet (on_page_content marks
+            # its table rows: on a phone other lines wrap, rows scroll in the box)
             if len(out) > 1 and (fence := OPENING.match(out[-2])):
-                printed = figures / f"{m['path']}.txt"
-                table = printed.exists() and looks_like_a_table(printed.read_text("utf-8"))
-                classes = ".text .dl-output" + (" .dl-table" if table else "")
-                out[-2] = f"{fence['indent']}``` {{{classes}{fence['title'] or ''}}}"
+                out[-2] = f"{fence['indent']}``` {{.text .dl-output{fence['title'] or ''}}}"
             manifest = figures / f"{m['path']}.manifest.json"
             if manifest.exists():
                 pending = (m["indent"], json.loads(manifest.read_text(encoding="utf-8")))
@@ -68,3 +82,7 @@ def on_page_markdown(markdown, page, config, **kwargs):
             out += [indent, f"{indent}{line(manifest, lang)}", f"{indent}{{: .dl-provenance }}"]
             pending = None
     return "\n".join(out)
+
+
+def on_page_content(content, page, **kwargs):
+    return OUTPUT_CODE.sub(lambda m: m[1] + mark_rows(m[2]) + m[3], content)

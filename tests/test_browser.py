@@ -208,7 +208,7 @@ for (const block of blocks) {
     const longest = block.textContent.split('\\n')
         .reduce((a, b) => b.length > a.length ? b : a);
     const output = !!block.closest('.dl-output, .jp-OutputArea-output');
-    const table = !!block.closest('.dl-table') || block.classList.contains('dl-table');
+    const table = !!block.querySelector('.dl-row');  // a table's rows keep their columns
     const scrolls = ['auto', 'scroll'].includes(getComputedStyle(block).overflowX);
     cut.push([output, table && scrolls, longest.trim().slice(0, 70)]);
   }

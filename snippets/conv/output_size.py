@@ -11,7 +11,7 @@ def conv_output_size(n, k, s=1, p=0):
     return (n + 2 * p - k) // s + 1  # floor((n + 2p - k) / s) + 1
 
 
-print("28x28, 3x3 kernel, stride 1, no padding ->", conv_output_size(28, 3))
+print("28x28, 3x3 kernel, stride 1, no padding  ->", conv_output_size(28, 3))
 print("28x28, 3x3 kernel, padding 1 ('same')    ->",
       conv_output_size(28, 3, p=1))
 print("28x28, 5x5 kernel, stride 2, padding 2   ->",

@@ -53,7 +53,7 @@ for d, color, style in [(1, "#0072B2", "-"), (best, "#009E73", "--"),
     ax1.plot(grid, features(grid, d) @ fit(x_train, y_train, d), color=color,
              linestyle=style, label=f"degree {d}")
 ax1.set(xlabel="$x$", ylabel="$y$", ylim=(-2, 2), xticks=[-1, -0.5, 0, 0.5, 1])
-ax1.legend()
+ax1.legend(loc="lower center", bbox_to_anchor=(0.5, 1), ncol=2)  # above
 ax2.plot(degrees, train_err, "o-", color="#0072B2", label="training")
 ax2.plot(degrees, val_err, "s--", color="#D55E00", label="validation")
 ax2.set(xlabel="polynomial degree", ylabel="MSE", yscale="log",

@@ -28,13 +28,13 @@ print(f"X: {tuple(X.shape)}, y: {tuple(y.shape)}")
 
 colors = ["#0072B2", "#E69F00", "#009E73"]  # Okabe-Ito
 markers = ["o", "s", "^"]
-fig, ax = plt.subplots(figsize=(3.5, 3.5))
+fig, ax = plt.subplots(figsize=(3.8, 4.2), layout="constrained")
 for c in range(3):
     ax.scatter(*X[y == c].T, s=6, color=colors[c], marker=markers[c],
                label=f"class {c}",
                rasterized=True)  # bitmap points: a small SVG
 ax.set(xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+fig.legend(loc="outside lower center", ncol=3)  # below: a wider plot
 fig.savefig("spiral_data.svg", bbox_inches="tight", dpi=150)
 
 # --8<-- [start:models]
