@@ -18,19 +18,21 @@ README = {
           "数据：用到 MNIST 或 Fashion-MNIST 的课会把数据下载到本文件夹的 data/。下载失败时，"
           "把这四个文件 train-images-idx3-ubyte.gz、train-labels-idx1-ubyte.gz、"
           "t10k-images-idx3-ubyte.gz、t10k-labels-idx1-ubyte.gz 放进 data/MNIST/raw/"
-          "（Fashion-MNIST 的同名文件放进 data/FashionMNIST/raw/）；数据在别处时，在第一个"
-          "单元格前运行 %env DLCAMP_DATA=数据所在的文件夹。\n",
+          "（Fashion-MNIST 的同名文件放进 data/FashionMNIST/raw/）；数据在别处时，在 notebook "
+          "最前面加一个单元格，运行 %env DLCAMP_DATA=含有 MNIST/raw/ 或 "
+          "FashionMNIST/raw/ 的文件夹。\n",
     "en": "All lesson notebooks of DL Camp.\n\n"
           "Install: pip install torch torchvision matplotlib notebook\n"
-          "(if pip is slow, first point it at a mirror: pip config set global.index-url "
-          "<mirror URL>)\n"
+          "(if pip is slow, first point it at a mirror in China: pip config set "
+          "global.index-url https://pypi.tuna.tsinghua.edu.cn/simple)\n"
           "Run: jupyter notebook in this folder.\n\n"
           "Data: lessons that use MNIST or Fashion-MNIST download it to data/ in this folder. "
           "If that fails, put the four files train-images-idx3-ubyte.gz, "
           "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz "
           "into data/MNIST/raw/ (Fashion-MNIST's files, same names, into "
-          "data/FashionMNIST/raw/); if the data is elsewhere, run "
-          "%env DLCAMP_DATA=<the folder that holds it> before the first cell.\n",
+          "data/FashionMNIST/raw/); if the data is elsewhere, add a cell at the top of the "
+          "notebook and run %env DLCAMP_DATA=<the folder that holds MNIST/raw/ or "
+          "FashionMNIST/raw/> in it.\n",
 }
 
 
