@@ -138,7 +138,7 @@ for method, (color, marker) in styles.items():
     ax.plot(conf, acc, color=color, marker=marker, markersize=4, label=method)
 ax.set(xlabel="confidence (top softmax probability)",
        ylabel="accuracy on the test images", xlim=(0, 1), ylim=(0, 1))
-fig.legend(loc="outside lower center", ncol=3)  # off the curves
+fig.legend(loc="outside lower center", ncol=2)  # off the curves
 fig.savefig("reliability.svg")
 
 mean = {m: [statistics.mean(v) for v in results[m]] for m in methods}

@@ -45,7 +45,7 @@ for lr, path in paths.items():
 B, W = torch.meshgrid(torch.linspace(-3, 5, 100), torch.linspace(-4, 8, 100),
                       indexing="ij")
 L = ((B[..., None] + W[..., None] * x - y) ** 2).mean(-1)  # loss on a grid
-fig, ax = plt.subplots(figsize=(4.5, 3.5))
+fig, ax = plt.subplots(figsize=(4.5, 3.9), layout="constrained")
 ax.contour(B, W, L, levels=torch.logspace(-1.3, 1.6, 12), colors="0.6",
            linewidths=0.8)
 styles = {0.05: ("#0072B2", "o"), 0.5: ("#009E73", "s"),
@@ -55,7 +55,7 @@ for lr, path in paths.items():
     ax.plot(path[:, 0], path[:, 1], color=color, marker=marker, markersize=3,
             linewidth=1, label=f"lr = {lr}")
 ax.set(xlabel="$b$", ylabel="$w$", xlim=(-3, 5), ylim=(-4, 8))
-ax.legend(loc="upper left")
+fig.legend(loc="outside lower center", ncol=2)  # off the paths
 fig.savefig("gd_paths.svg")
 
 final = {lr: loss_fn(*path[-1]).item() for lr, path in paths.items()}
