@@ -25,19 +25,26 @@ DEVICE = {"zh": {"cpu": "CPU（{name}）", "cuda": "GPU（{name}）"},
 
 
 def table_rows(text: str) -> set[int]:
-    """The lines of printed output that belong to a table: a run of two or more spaces
-    between words, an indent of four or more spaces (a row continued), or a character
-    padded into the same column as in two other lines ("vertical edges  : ...",
-    "horizontal edges: ..."). On a phone these lines keep their columns and the block
-    scrolls sideways; every other line wraps (a wrapped table puts numbers under the wrong
-    headers, a sentence cut at the edge hides its end)."""
-    rows = text.split("\n")
-    padded = {(m.end() - 1, m[1]) for row in rows for m in re.finditer(r"\S {2,}(\S)", row)}
+    """The lines of printed output that belong to a table: lines whose columns line up with
+    another line's. A column edge is where a run of two or more spaces between words starts
+    or ends (right- and left-aligned columns), or a character padded into the same column
+    as in two other lines ("vertical edges  : ...", "horizontal edges: ..."); spacing
+    inside [...] (NumPy's) and leading indentation do not count. On a phone these lines
+    keep their columns and the block scrolls sideways; every other line wraps (a wrapped
+    table puts numbers under the wrong headers, a sentence cut at the edge hides its end)."""
+    rows = [re.sub(r"\[[^\]]*\]", lambda m: "x" * len(m[0]), row) for row in text.split("\n")]
+    gaps = [list(re.finditer(r"(?<=\S) {2,}(?=\S)", row)) for row in rows]
+    padded = {(m.end(), row[m.end()]) for row, found in zip(rows, gaps) for m in found}
     aligned = {(column, char) for column, char in padded
                if sum(len(row) > column and row[column] == char for row in rows) >= 3}
-    return {i for i, row in enumerate(rows)
-            if re.search(r"\S {2,}\S", row.strip()) or re.match(r" {4,}\S", row)
-            or any(len(row) > column and row[column] == char for column, char in aligned)}
+    edges = [{edge for m in found for edge in (m.start(), m.end())} |
+             {column for column, char in aligned if len(row) > column and row[column] == char}
+             for row, found in zip(rows, gaps)]
+    found = {i for i, mine in enumerate(edges)
+             if any(mine & theirs for j, theirs in enumerate(edges) if j != i)}
+    # a row a column off (a shorter number) between two rows is one too
+    return found | {i for i in range(1, len(rows) - 1)
+                    if gaps[i] and i - 1 in found and i + 1 in found}
 
 
 def mark_rows(code: str) -> str:
