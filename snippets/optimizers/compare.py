@@ -88,7 +88,7 @@ print("training loss after a quarter of the steps:\n  " + ", ".join(
     for name, loss in quarter.items()))
 # --8<-- [end:compare]
 
-fig, ax = plt.subplots(figsize=(4.5, 3))
+fig, ax = plt.subplots(figsize=(4.5, 3.4), layout="constrained")
 steps = torch.arange(curves["SGD"].shape[1]) * 50
 for (name, c), color, style in zip(curves.items(),
                                    ["#0072B2", "#D55E00", "#009E73"],
@@ -97,7 +97,7 @@ for (name, c), color, style in zip(curves.items(),
     ax.fill_between(steps, c.min(0).values, c.max(0).values, color=color,
                     alpha=0.2)
 ax.set(xlabel="step", ylabel="training loss (full set)", yscale="log")
-ax.legend()
+fig.legend(loc="outside lower center", ncol=3)  # off the curves
 fig.savefig("optimizer_curves.svg")
 
 assert early["Adam"] < min(early["momentum"], early["SGD"]), \

@@ -203,7 +203,7 @@ fig.legend(*axes[0].get_legend_handles_labels(), ncol=2,
            loc="outside upper center")  # above the panels, off the curves
 fig.savefig("degradation.svg")
 
-fig, ax = plt.subplots(figsize=(4.5, 3.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(4.5, 3.8), layout="constrained")
 for name, color in (("plain, deep", "#0072B2"), ("residual, deep", "#D55E00")):
     for when, style in (("init", "--"), ("trained", "-")):
         g = grads[name, when][0]
@@ -211,7 +211,7 @@ for name, color in (("plain, deep", "#0072B2"), ("residual, deep", "#D55E00")):
                 label=f"{name.split(',')[0]}, {when}")
 ax.set(xlabel="block (1 = next to the input)",
        ylabel="gradient norm of the block", yscale="log")
-ax.legend()
+fig.legend(loc="outside lower center", ncol=2)  # off the curves
 fig.savefig("block_gradients.svg")
 
 mean_of = {name: [statistics.mean(e) for e in final[name]] for name in final}
