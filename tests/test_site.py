@@ -109,8 +109,8 @@ def test_figures_stay_legible_on_a_phone():
     wide is f * 358 / (72 W) CSS px tall, so at most 5 inches keeps 9-point labels at
     about 9 px (an 8-inch strip brought them down to 5-6 px)."""
     shown = {img for page in all_pages() for img in images(page)}
-    too_wide = [f"{img.relative_to(FIGURES)}: {_width_inches(img):.1f} in wide, its 10-pt "
-                f"text {10 * PHONE_COLUMN_PX / (72 * _width_inches(img)):.1f} px on a phone"
+    too_wide = [f"{img.relative_to(FIGURES)}: {_width_inches(img):.1f} in wide, its 11-pt "
+                f"text {11 * PHONE_COLUMN_PX / (72 * _width_inches(img)):.1f} px on a phone"
                 for img in sorted(shown) if _width_inches(img) > MAX_FIGURE_INCHES]
     assert not too_wide, (f"figures wider than {MAX_FIGURE_INCHES} in (stack panels or "
                           "use a grid; PNG width = pixels / dpi):\n" + "\n".join(too_wide))
