@@ -1,22 +1,16 @@
 """What the tests know about the project's files: pages, includes, figures, snippets."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-FIGURES = DOCS / "figures"
-BUILD_SCRIPT = ROOT / "scripts" / "build.py"
+from dlcamp.facts import DOCS, FIGURES, ROOT, SNIPPETS
+from dlcamp.outputs import discover
 
-_spec = importlib.util.spec_from_file_location("dlcamp_build", BUILD_SCRIPT)
-build = importlib.util.module_from_spec(_spec)
-sys.modules["dlcamp_build"] = build  # dataclasses look their module up there
-_spec.loader.exec_module(build)
+BUILD_SCRIPT = ROOT / "scripts" / "build.py"
 
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.M)
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
@@ -34,6 +28,11 @@ def en_pages() -> list[Path]:
 
 def all_pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
+
+
+def all_snippets():
+    """Every snippet, as the figure build finds them."""
+    return discover(SNIPPETS)
 
 
 def lesson_pages() -> list[Path]:

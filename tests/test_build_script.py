@@ -1,10 +1,12 @@
 """The build script's own behaviour, on a small throwaway project of tiny snippets."""
 import json
+import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -396,11 +398,11 @@ def test_snippet_contract_imports_are_enforced(project):
 
 
 def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
-    """scripts/stale_outputs.py (a MkDocs hook): under `mkdocs serve`, a page that shows a
-    snippet edited since its last run says so at the top, in the page's language."""
+    """site_build/serve_notices.py (a MkDocs hook): under `mkdocs serve`, a page that shows
+    a snippet edited since its last run says so at the top, in the page's language."""
     from types import SimpleNamespace
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import stale_outputs
+
+    from dlcamp.site_build import serve_notices as stale_outputs
 
     a = write(project, "demo/a.py", FIGURE.format("a"))
     assert build(project, "--out", str(project / "docs" / "figures"))[0].returncode == 0
@@ -424,6 +426,11 @@ def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
     assert shown("demo.md", command="build") == LESSON, "mkdocs build is left alone"
 
 
+# NotoSansCJK-Regular.ttc 2.004, the file of noto-cjk-sans-otc 0.0.1 and of Debian bookworm's
+# fonts-noto-cjk, with which the committed Chinese figures were made
+NOTO_SANS_CJK_SHA256 = "b76b0433203017ca80401b2ee0dd69350349871c4b19d504c34dbdd80541690a"
+
+
 def test_every_figure_is_also_made_in_chinese(project):
     """scripts/backend/dlcamp_figures.py: the snippet saves one figure; the build also
     writes its Chinese twin from the lesson's table, and names the texts the table lacks."""
@@ -442,8 +449,6 @@ def test_every_figure_is_also_made_in_chinese(project):
         json.dumps({"training loss": "训练损失", "step": "步数", "lr = {}": "学习率 = {}"}),
         encoding="utf-8")
     proc, out = build(project)
-    if "no Noto Sans CJK SC font" in out:
-        pytest.skip("no CJK font here (Debian: apt-get install fonts-noto-cjk)")
     assert proc.returncode == 0, out
     figs = project / "figures" / "demo"
     english, chinese = (figs / "plot.svg").read_text(), (figs / "plot-zh.svg").read_text()
@@ -451,6 +456,11 @@ def test_every_figure_is_also_made_in_chinese(project):
     manifest = json.loads((figs / "plot.manifest.json").read_text())
     assert set(manifest["outputs"]) == {"demo/plot.svg", "demo/plot-zh.svg"}
     assert manifest["untranslated"] == {"plot-zh.svg": ["untranslated words"]}
+    if not os.environ.get("DLCAMP_CJK_FONT"):  # the pinned package's file, no system font
+        assert manifest["cjk_font"] == {
+            "family": "Noto Sans CJK SC", "file": "NotoSansCJK-Regular.ttc", "face": 2,
+            "source": "noto-cjk-sans-otc " + metadata.version("noto-cjk-sans-otc"),
+            "version": "2.004", "sha256": NOTO_SANS_CJK_SHA256}
     assert "note: demo/plot-zh.svg keeps English text 'untranslated words'" in out
     first = chinese
     assert build(project, "--force")[0].returncode == 0

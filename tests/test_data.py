@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from project import ROOT, build
+from project import all_snippets
 
-USING_DATA = [s for s in build.discover(ROOT / "snippets")
+USING_DATA = [s for s in all_snippets()
               if "DLCAMP_DATA" in s.path.read_text()]
 
 

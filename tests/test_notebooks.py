@@ -2,15 +2,13 @@
 nothing Colab lacks, are up to date with the last build, and run top to bottom."""
 import json
 import re
-import sys
 
 import pytest
 
-from project import (DOCS, FIGURES, ROOT, build, en_twin, includes, lesson_pages,
+from dlcamp.facts import IMPORT_RULE, forbidden_imports, page_language, source_name, stem_of
+from dlcamp.figure_build import notebooks
+from project import (DOCS, FIGURES, ROOT, all_snippets, en_twin, includes, lesson_pages,
                      split_include)
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import notebooks  # noqa: E402  scripts/notebooks.py
 
 NOTEBOOKS = DOCS / "notebooks"
 LESSONS = lesson_pages()
@@ -18,8 +16,7 @@ MARKER = re.compile(r"^[ \t]*# --8<-- \[(start|end):\w+\][ \t]*\n", re.M)
 
 
 def notebook_for(page):
-    lesson, lang = page.name.split(".")[0], notebooks.page_language(page)
-    return NOTEBOOKS / notebooks.notebook_name(lesson, lang)
+    return NOTEBOOKS / source_name(stem_of(page), page_language(page), ".ipynb")
 
 
 def code_cells(path):
@@ -40,7 +37,7 @@ def snippets_in(page):
 def test_every_snippet_runs_in_a_lesson_notebook():
     """test_notebook_runs_top_to_bottom is where snippets run: none may be left out."""
     run = {file for page in LESSONS for file in snippets_in(page)}
-    left_out = [s.id for s in build.discover(ROOT / "snippets") if s.path not in run]
+    left_out = [s.id for s in all_snippets() if s.path not in run]
     assert not left_out, f"snippets no lesson page includes, so never run: {left_out}"
 
 
@@ -76,8 +73,8 @@ def test_notebook_needs_only_what_colab_has(page):
     assert nb["cells"][0]["cell_type"] == "markdown", "the first cell installs nothing"
     for source in code_cells(notebook_for(page)):
         assert not re.search(r"^\s*[!%]\s*pip\b", source, re.M), "no pip install: Colab has it"
-        bad = build.forbidden_imports(source)
-        assert not bad, f"{notebook_for(page).name} imports {', '.join(bad)}; {build.IMPORT_RULE}"
+        bad = forbidden_imports(source)
+        assert not bad, f"{notebook_for(page).name} imports {', '.join(bad)}; {IMPORT_RULE}"
 
 
 # Snippets of a lesson share one kernel (torch is imported once per lesson), but each must
@@ -249,7 +246,7 @@ def test_one_kernel_catches_what_leaks_between_snippets(tmp_path):
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(page, tmp_path, kernel):
     """This is where every snippet runs under pytest: a Jupyter kernel runs the lesson's
-    snippets (as scripts/notebooks.py puts them in the notebook, from the current files)
+    snippets (as figure_build/notebooks.py puts them in the notebook, from the current files)
     cell by cell on the CPU in the quick profile, each as if alone (see Kernel), so each
     snippet's asserts check the lesson's claims. A failure names
     the snippet and its page. Afterwards every figure the full build made must have been

@@ -3,7 +3,6 @@ and snippet accounted for, and no broken internal links or anchors in the built 
 import gzip
 import json
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,13 +10,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from project import (DOCS, FIGURES, ROOT, all_pages, build, build_site, en_pages, en_twin,
-                     shared_site, images, includes, lesson_pages, site_pages, split_include,
-                     structure, zh_pages)
+from dlcamp.lessons import LESSONS as LESSONS_IN_ORDER
+from dlcamp.facts import LANGUAGES, notebook_links, page_language, source_name, url_prefix
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import notebook_pages  # noqa: E402  the MkDocs hook
-import notebooks  # noqa: E402  languages and notebook URLs
+LANGS = LANGUAGES
+from dlcamp.site_build import math_at_build, notebook_pages
+from project import (DOCS, FIGURES, ROOT, all_pages, all_snippets, build_site, en_pages,
+                     en_twin, shared_site, images, includes, lesson_pages, site_pages,
+                     split_include, structure, zh_pages)
 
 pytestmark = pytest.mark.xdist_group("site")  # one worker builds the site once
 
@@ -116,22 +116,21 @@ def test_figures_stay_legible_on_a_phone():
                           "use a grid; PNG width = pixels / dpi):\n" + "\n".join(too_wide))
 
 
-@pytest.mark.parametrize("home", ["index.md", "index.en.md"])
-def test_home_page_lists_every_lesson_in_teaching_order(home):
-    """A numbered list (a table's number column took a third of a phone's width)."""
-    listed = re.findall(r"^(\d+)\. \[[^\]]+\]\(lessons/(\w+)\.md\)",
-                        (DOCS / home).read_text(), re.M)
-    numbers = {page.stem: int(re.search(r"^# (\d+)\. ", page.read_text(), re.M)[1])
-               for page in lesson_pages()}
-    in_order = sorted(numbers.items(), key=lambda item: item[1])
-    assert listed == [(str(n), lesson) for lesson, n in in_order], \
-        f"{home} should list every lesson as 'N. [title](lessons/<lesson>.md)', in order"
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_lists_every_lesson_in_teaching_order(site, lang):
+    """A numbered list (a table's number column took a third of a phone's width), made
+    from the lesson registry by site_build/lessons.py: every lesson, in order, linked."""
+    html = (site / url_prefix(lang) / "index.html").read_text()
+    listed = re.findall(r'<li><a href="lessons/(\w+)/">([^<]+)</a></li>', html)
+    assert listed == [(lesson.slug, lesson.home_line(lang)) for lesson in LESSONS_IN_ORDER], \
+        f"the {lang} home page should list the registry's lessons in order: {listed}"
+    assert re.search(r"<ol>\s*<li><a href=\"lessons/basics/", html), "a numbered list"
 
 
 def test_every_snippet_is_used():
     included = {split_include(t)[0] for p in all_pages() for t in includes(p)}
     unused = [s.path.relative_to(ROOT).as_posix()
-              for s in build.discover(ROOT / "snippets") if s.path not in included]
+              for s in all_snippets() if s.path not in included]
     assert not unused, f"snippets no page includes: {unused}"
 
 
@@ -265,11 +264,11 @@ def test_sitemap_uses_the_site_url(site):
 
 
 LESSONS = [page.stem for page in lesson_pages()]
-LANGS = notebooks.languages()
+
 
 
 def _links(lesson: str, lang: str) -> dict[str, str]:
-    return notebooks.notebook_links(lesson, lang, "", "")
+    return notebook_links(lesson, lang)
 
 
 def _repo(site: Path) -> str:
@@ -306,7 +305,7 @@ def test_notebook_pages_render_in_both_languages(site, lang):
         if FOOTER_LINKS.findall(html) != lessons_around:
             problems.append(f"{page.relative_to(site)}: previous/next "
                             f"{FOOTER_LINKS.findall(html)}, expected {lessons_around}")
-        source = DOCS / "notebooks" / notebooks.notebook_name(lesson, lang)
+        source = DOCS / "notebooks" / source_name(lesson, lang, ".ipynb")
         download = page.parent / source.name
         if not download.exists() or download.read_bytes() != source.read_bytes():
             problems.append(f"{download.relative_to(site)}: missing or not the notebook")
@@ -364,7 +363,7 @@ def test_lessons_link_their_notebook_download_and_colab(site, lang):
             continue
         view, download, colab = links
         notebook = site / _links(lesson, lang)["notebook"]
-        name = notebooks.notebook_name(lesson, lang)
+        name = source_name(lesson, lang, ".ipynb")
         if _resolve(site, page, view) != (notebook / "index.html").resolve():
             problems.append(f"{page.relative_to(site)}: notebook link {view}")
         if _resolve(site, page, download) != (notebook / name).resolve():
@@ -453,9 +452,9 @@ def test_every_output_says_where_it_came_from(site):
         if not outputs:
             continue
         rel = page.relative_to(DOCS).as_posix().removesuffix(".md")
-        lang = notebooks.page_language(page)
+        lang = page_language(page)
         name = rel.removesuffix(f".{lang}")
-        built = site / notebooks.url_prefix(lang) / ("" if name == "index" else name) / "index.html"
+        built = site / url_prefix(lang) / ("" if name == "index" else name) / "index.html"
         lines = [re.sub(r"<[^>]+>", "", line) for line in  # the date is in a <span>
                  re.findall(r'<p class="dl-provenance">(.*?)</p>', built.read_text())]
         if len(lines) != len(outputs):
@@ -473,7 +472,7 @@ def test_every_output_says_where_it_came_from(site):
 def test_glossary_reads_on_a_phone_in_teaching_order(site, lang):
     """scripts/glossary.py: one pair per row (three columns), every term an anchor shared by
     both languages, links to the lessons that use it, rows in the order readers meet them."""
-    html = (site / notebooks.url_prefix(lang) / "glossary" / "index.html").read_text()
+    html = (site / url_prefix(lang) / "glossary" / "index.html").read_text()
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>.*?</td>\s*<td>(.*?)</td>\s*</tr>", html, re.S)
     assert len(rows) > 40, "the glossary table should have one term per row"
     ids = [re.search(r'<span id="([\w-]+)"></span>', term) for term, _ in rows]
@@ -487,7 +486,7 @@ def test_glossary_anchors_are_the_same_in_both_languages(site):
     """The same anchors, in the same order, with the same lessons in both languages."""
     zh, en = ([(term, re.findall(r">(\d+)</a>", links)) for term, links in re.findall(
         r'<span id="([\w-]+)"></span>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>',
-        (site / notebooks.url_prefix(lang) / "glossary" / "index.html").read_text(), re.S)]
+        (site / url_prefix(lang) / "glossary" / "index.html").read_text(), re.S)]
         for lang in LANGS)
     assert len({term for term, _ in zh}) == len(zh) > 40
     assert zh == en, [(a, b) for a, b in zip(zh, en) if a != b][:5]
@@ -520,7 +519,6 @@ def test_search_shows_no_tex_and_no_zero_width_spaces(site, lang):
 
 
 def test_bad_tex_fails_the_build_naming_the_page():
-    import math_at_build
     page = SimpleNamespace(file=SimpleNamespace(src_uri="lessons/demo.md"))
     good = math_at_build.on_page_content(
         '<span class="arithmatex">\\(x^2\\)</span>', page=page)
@@ -540,8 +538,8 @@ def test_all_notebooks_download_in_one_archive(site, lang):
         names = sorted(name.split("/", 1)[1] for name in archive.namelist())
         folder = f"dlcamp-notebooks-{lang}/"
         for lesson in LESSONS:
-            name = notebooks.notebook_name(lesson, lang)
+            name = source_name(lesson, lang, ".ipynb")
             assert archive.read(folder + name) == (DOCS / "notebooks" / name).read_bytes()
-    assert names == sorted(["README.txt"] + [notebooks.notebook_name(l, lang) for l in LESSONS])
-    home = site / notebooks.url_prefix(lang) / "index.html"
+    assert names == sorted(["README.txt"] + [source_name(l, lang, ".ipynb") for l in LESSONS])
+    home = site / url_prefix(lang) / "index.html"
     assert f"dlcamp-notebooks-{lang}.zip" in home.read_text()

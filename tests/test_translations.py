@@ -1,12 +1,7 @@
-"""Both languages of every page stay in step, section by section (scripts/translations.py)."""
-import sys
-
+"""Both languages of every page stay in step, section by section (scripts/translations.py, dlcamp/tools/translations.py)."""
 import pytest
 
-from project import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import translations  # noqa: E402
+from dlcamp.tools import translations
 
 
 def test_every_section_was_reviewed_in_both_languages():

@@ -64,3 +64,14 @@ def test_deploy_builds_with_the_real_site_and_repository_url():
     steps = load("deploy.yml")["jobs"]["build"]["steps"]
     build = next(s for s in steps if s.get("run", "").startswith("mkdocs build"))
     assert {"DLCAMP_SITE_URL", "DLCAMP_REPO_URL"} <= set(build.get("env", {}))
+
+
+def test_figure_workflow_installs_the_font_pyproject_pins():
+    """The GPU runners draw the Chinese figures with the same font file as everyone else."""
+    import re
+    pin = re.search(r'"(noto-cjk-sans-otc==[^"]+)"', (ROOT / "pyproject.toml").read_text())[1]
+    steps = load("figures.yml")["jobs"]["build"]["steps"]
+    install = [s["run"] for s in steps if "noto-cjk-sans-otc" in s.get("run", "")]
+    assert install and f'"{pin}"' in install[0], f"figures.yml should install {pin}"
+    names = [s.get("name", "") for s in steps]
+    assert names.index("Install the CJK font") < names.index("Build this shard")

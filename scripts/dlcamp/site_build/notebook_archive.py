@@ -2,12 +2,11 @@
 neither GitHub nor Colab (site/notebooks/dlcamp-notebooks-<lang>.zip, linked from the home
 pages). The notebooks carry their outputs and figures, so the archive is self-contained.
 The zip is deterministic (fixed dates, sorted names): a rebuild gives the same bytes."""
-import sys
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook names
+from dlcamp.facts import LANGUAGES, source_name
+from dlcamp.lessons import LESSONS
 
 README = {
     "zh": "深度学习训练营（DL Camp）全部课程的 notebook。\n\n"
@@ -41,7 +40,6 @@ def archive_name(lang: str) -> str:
 
 
 def write_archive(docs: Path, site: Path, lang: str) -> Path:
-    names = sorted({p.name.split(".")[0] for p in (docs / "notebooks").glob("*.ipynb")})
     target = site / "notebooks" / archive_name(lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = f"dlcamp-notebooks-{lang}"
@@ -51,9 +49,10 @@ def write_archive(docs: Path, site: Path, lang: str) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
         add("README.txt", README[lang].encode("utf-8"))
-        for lesson in names:
-            source = docs / "notebooks" / notebooks.notebook_name(lesson, lang)
-            add(source.name, source.read_bytes())
+        for lesson in LESSONS:
+            source = docs / "notebooks" / source_name(lesson.slug, lang, ".ipynb")
+            if source.exists():  # a new lesson before its first build has none yet
+                add(source.name, source.read_bytes())
     return target
 
 
@@ -61,6 +60,6 @@ def on_post_build(config, **kwargs):
     """mkdocs-static-i18n builds the other languages into site/<lang>/: the archives go
     to the site root's notebooks/ folder either way (written twice, the same bytes)."""
     docs, site = Path(config["docs_dir"]), Path(config["site_dir"])
-    root = site.parent if site.name in notebooks.languages()[1:] else site
-    for lang in notebooks.languages():
+    root = site.parent if site.name in LANGUAGES[1:] else site
+    for lang in LANGUAGES:
         write_archive(docs, root, lang)

@@ -4,31 +4,30 @@ mkdocs-jupyter renders the notebooks; mkdocs-static-i18n, which runs after it, d
 them as pages (mkdocs-static-i18n issue #198). Five small repairs, each explained below:
 mark them as pages again, give them a description, point the language selector at their
 twin, make the pages light (no inlined stylesheet and figures), keep mkdocs-jupyter's cache.
-Nothing here runs a notebook: the outputs are those scripts/notebooks.py wrote in.
+Nothing here runs a notebook: the outputs are those figure_build/notebooks.py wrote in.
 
 The repairs depend on how mkdocs-jupyter 0.26 renders and caches (pinned in pyproject.toml).
 If a new version changes that, the build stops with a message naming the repair, instead of
 quietly shipping 1.5 MB pages; tests/test_site.py checks the promised result on every page.
-It also gives every lesson and notebook page its notebook links (scripts/notebooks.py knows
+It also gives every lesson and notebook page its notebook links (dlcamp/facts.py knows
 the URLs; overrides/partials/actions.html only draws them)."""
 import html
 import json
 import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402  scripts/notebooks.py: languages and notebook URLs
-import provenance  # noqa: E402  scripts/provenance.py: which printed lines are table rows
+from dlcamp import lessons
+from dlcamp.facts import notebook_links, page_language, stem_of
+from dlcamp.site_build.printed_tables import mark_rows
 
 
 def changed(what: str) -> PluginError:
     from importlib.metadata import version
-    return PluginError(f"scripts/notebook_pages.py: {what}; mkdocs-jupyter "
+    return PluginError(f"dlcamp/site_build/notebook_pages.py: {what}; mkdocs-jupyter "
                        f"{version('mkdocs-jupyter')} renders notebooks differently from the "
                        "version this hook was written for (see pyproject.toml): update the hook")
 
@@ -37,8 +36,7 @@ def lesson_of(page) -> tuple[str, str] | None:
     """(lesson, language) for a lesson page or a lesson's notebook page, else None."""
     src = page.file.src_uri
     if src.startswith("lessons/") or (src.startswith("notebooks/") and src.endswith(".ipynb")):
-        name = src.split("/")[-1]
-        return name.split(".")[0], notebooks.page_language(Path(name.replace(".ipynb", ".md")))
+        return stem_of(src), page_language(src)
     return None
 
 
@@ -73,35 +71,28 @@ def on_page_context(context, page, config, nav, **kwargs):
     if found is None:
         return context
     lesson, lang = found
-    context["dl_notebook"] = notebooks.notebook_links(lesson, lang, config.repo_url or "",
-                                                      config.edit_uri or "")
+    context["dl_notebook"] = notebook_links(lesson, lang, config.repo_url or "",
+                                            config.edit_uri or "")
     if page.file.src_uri.endswith(".ipynb"):
         # mkdocs-static-i18n sets the attribute, which is what the template reads
         for alternate in getattr(config.extra, "alternate", None) or []:
-            alternate["link"] = notebooks.notebook_links(lesson, alternate["lang"], "",
-                                                         "")["notebook"]
-        page.previous_page, page.next_page = neighbour_notebooks(lesson, lang, nav)
+            alternate["link"] = notebook_links(lesson, alternate["lang"])["notebook"]
+        page.previous_page, page.next_page = neighbour_notebooks(lesson, lang)
     return context
 
 
-def neighbour_notebooks(lesson: str, lang: str, nav):
-    """A notebook page is not in the nav, so Material's footer would offer no previous and
-    next page: give it the notebooks of the lessons before and after it, in nav order."""
-    order = [(found[0], page.title) for page in nav.pages
-             if (found := lesson_of(page)) and page.file.src_uri.startswith("lessons/")]
-    names = [name for name, _ in order]
-    if lesson not in names:
-        return None, None
-    i = names.index(lesson)
-    suffix = " (notebook)" if lang == "en" else "（notebook）"
+NOTEBOOK = {"zh": "（notebook）", "en": " (notebook)"}  # after a title
 
-    def link(j):
-        if not 0 <= j < len(order):
-            return None
-        name, title = order[j]
-        return SimpleNamespace(url=notebooks.notebook_links(name, lang, "", "")["notebook"],
-                               title=title + suffix)
-    return link(i - 1), link(i + 1)
+
+def neighbour_notebooks(lesson: str, lang: str):
+    """A notebook page is not in the nav, so Material's footer would offer no previous and
+    next page: give it the notebooks of the lessons before and after it (the registry's
+    order, which is also the nav's)."""
+    if lesson not in lessons.BY_SLUG:
+        return None, None
+    return tuple(SimpleNamespace(url=notebook_links(other.slug, lang)["notebook"],
+                                 title=lessons.heading(other.slug, lang) + NOTEBOOK[lang])
+                 if other else None for other in lessons.neighbours(lesson))
 
 
 PRINTED = re.compile(r'(<div class="jp-RenderedText jp-OutputArea-output" '
@@ -118,7 +109,7 @@ def on_post_page(output, page, config, **kwargs):
     Its styles go: the code is marked up as Material's own code blocks ("highlight"; the
     few other rules are in extra.css, light and dark). Each figure becomes a link to the
     figure file the lesson page already uses (cached by the browser) with the lesson's alt
-    text, both from the figure's output metadata, in order (see scripts/notebooks.py)."""
+    text, both from the figure's output metadata, in order (see figure_build/notebooks.py)."""
     if not page.file.src_uri.endswith(".ipynb"):
         return output
     notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
@@ -130,8 +121,8 @@ def on_post_page(output, page, config, **kwargs):
     def shared_file(match):
         figure = next(figures, None)
         if figure is None:
-            raise ValueError(f"{page.file.src_uri}: a figure without its file in the metadata; "
-                             "run python scripts/notebooks.py")
+            raise PluginError(f"{page.file.src_uri}: a figure without its file in the "
+                              "metadata; run python scripts/notebooks.py")
         url = f'"{root}figures/{figure["figure"]}"'
         link = f"{match[1]}{url}{match[2]}" if match[1] else ""
         return f'{link}<img alt="{html.escape(figure["alt"])}" src={url}'
@@ -145,7 +136,7 @@ def on_post_page(output, page, config, **kwargs):
     content = content.replace('<div class="highlight-ipynb', '<div class="highlight highlight-ipynb')
     content = INLINE_IMAGE.sub(shared_file, content)
     # on a phone printed tables scroll in their box, other lines wrap (as on the lessons)
-    content = PRINTED.sub(lambda m: m[1] + provenance.mark_rows(m[2]), content)
+    content = PRINTED.sub(lambda m: m[1] + mark_rows(m[2]), content)
     if re.search(r'(src|href)="data:image/', content):
         raise changed(f"{page.file.src_uri}: a figure is still inlined as base64")
     if next(figures, None) is not None:

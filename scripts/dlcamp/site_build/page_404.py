@@ -5,22 +5,25 @@ mkdocs-static-i18n builds the site once per language, and each build writes /404
 last one (English) won, and its language links were whatever the last page built had set
 (a notebook page's). The page's own text is in both languages (overrides/404.html), so it
 keeps the default language's build and points the language links at the home pages."""
-import sys
-from pathlib import Path
-
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402  scripts/notebooks.py: the languages and where their pages live
+from dlcamp.facts import DEFAULT, url_prefix
 
 FIRST = {}
 
 
-@event_priority(-200)  # after mkdocs-static-i18n and scripts/notebook_pages.py
+def on_pre_build(config, **kwargs):
+    """A new build of the default language (the first of each build, also on every
+    rebuild under `mkdocs serve`) starts without a 404 page, so it is never an old one."""
+    if config.theme["language"] == DEFAULT:
+        FIRST.clear()
+
+
+@event_priority(-200)  # after mkdocs-static-i18n and notebook_pages.py
 def on_template_context(context, template_name, config, **kwargs):
     if template_name == "404.html":
         for alternate in getattr(config.extra, "alternate", None) or []:
-            alternate["link"] = notebooks.url_prefix(alternate["lang"])  # its home page
+            alternate["link"] = url_prefix(alternate["lang"])  # its home page
     return context
 
 

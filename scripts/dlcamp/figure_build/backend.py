@@ -10,21 +10,26 @@ runs it gets the English figure only. Texts with Latin words that the table lack
 in English and listed in `.untranslated.json` beside the figures (build.py reports them).
 Terms that stay English in Chinese too (ReLU, CNN, Adam) are entries mapping to themselves.
 """
+import functools
+import hashlib
 import json
 import os
 import re
+from importlib import metadata, resources
 from pathlib import Path
 
+from fontTools.ttLib import TTFont  # a matplotlib dependency
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg, FigureManager  # noqa: F401
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 CJK_FONT = "Noto Sans CJK SC"
-# Where Debian (fonts-noto-cjk), Fedora and Homebrew put it; DLCAMP_CJK_FONT overrides.
-FONT_FILES = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-              "/opt/homebrew/share/fonts/NotoSansCJK-Regular.ttc"]
+# The font file comes from PyPI, pinned in pyproject.toml, so that every machine draws the same
+# glyphs: noto-cjk-sans-otc ships NotoSansCJK-Regular.ttc (Noto Sans CJK 2.004, the very file
+# of Debian's fonts-noto-cjk). DLCAMP_CJK_FONT names another file (a system one) on purpose.
+FONT_PACKAGE, FONT_MODULE, FONT_FILE = ("noto-cjk-sans-otc", "noto_cjk_sans_otc",
+                                        "NotoSansCJK-Regular.ttc")
 WORDS = re.compile(r"[A-Za-z]{2,}")
 MATH = re.compile(r"\$[^$]*\$")
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -35,17 +40,39 @@ def table() -> dict[str, str]:
     return json.loads(Path(path).read_text(encoding="utf-8")) if path and Path(path).exists() else {}
 
 
-def cjk_font() -> str:
-    if any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
-        return CJK_FONT
-    for path in [os.environ.get("DLCAMP_CJK_FONT")] + FONT_FILES:
-        if path and Path(path).exists():
-            font_manager.fontManager.addfont(path)
-            if any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist):
-                return CJK_FONT
-    raise RuntimeError(f"no {CJK_FONT} font for the Chinese figures: install it "
-                       "(Debian: apt-get install fonts-noto-cjk) or point DLCAMP_CJK_FONT at "
-                       "NotoSansCJK-Regular.ttc")
+def cjk_font_file() -> tuple[Path, str]:
+    """The file the Chinese glyphs come from, and why: DLCAMP_CJK_FONT when set, else the
+    packaged one."""
+    if explicit := os.environ.get("DLCAMP_CJK_FONT"):
+        if not Path(explicit).is_file():
+            raise RuntimeError(f"DLCAMP_CJK_FONT={explicit}: no such file")
+        return Path(explicit), "DLCAMP_CJK_FONT"
+    try:
+        path = resources.files(FONT_MODULE) / FONT_FILE
+    except ModuleNotFoundError:
+        raise RuntimeError(f"no {CJK_FONT} font for the Chinese figures: the {FONT_PACKAGE} "
+                           "package is missing (pip install -e .[test] installs it), or point "
+                           f"DLCAMP_CJK_FONT at a file with {CJK_FONT}") from None
+    return Path(str(path)), f"{FONT_PACKAGE} {metadata.version(FONT_PACKAGE)}"
+
+
+@functools.cache
+def cjk_font() -> dict:
+    """Registers the one Noto Sans CJK SC the figures use; returns what it is."""
+    path, source = cjk_font_file()
+    fonts = font_manager.fontManager
+    # Only this file may answer to the name: a system Noto Sans CJK SC listed before it would
+    # win findfont's tie and draw other glyphs.
+    fonts.ttflist[:] = [f for f in fonts.ttflist if f.name != CJK_FONT]
+    fonts.addfont(path)  # every face of a .ttc (matplotlib >= 3.11); clears findfont's cache
+    face = next((f for f in fonts.ttflist if f.name == CJK_FONT), None)
+    if face is None:
+        raise RuntimeError(f"{path} ({source}) holds no {CJK_FONT} face")
+    with TTFont(path, fontNumber=face.index, lazy=True) as font:
+        version = font["name"].getDebugName(5) or ""  # "Version 2.004;hotconv 1.0.118;..."
+    return {"family": CJK_FONT, "file": path.name, "face": face.index, "source": source,
+            "version": version.split(";")[0].removeprefix("Version "),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def translate(text: str, labels: dict[str, str]) -> str | None:
@@ -96,7 +123,7 @@ class FigureCanvas(FigureCanvasAgg):
 
         # Latin glyphs as in the English figure, Chinese ones from the CJK font (matplotlib
         # falls back along a list of families, not within the generic "sans-serif")
-        sans = ["DejaVu Sans", cjk_font()]
+        sans = ["DejaVu Sans", cjk_font()["family"]]
         family = FontProperties.get_family
 
         def with_cjk(prop):
@@ -111,6 +138,7 @@ class FigureCanvas(FigureCanvasAgg):
             Text.get_text, FontProperties.get_family = english, family
             for prop in marked:
                 prop.__dict__.pop("cjk_first", None)
+        Path(".cjk_font.json").write_text(json.dumps(cjk_font()), encoding="utf-8")
         if missing:
             report = Path(".untranslated.json")
             found = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}

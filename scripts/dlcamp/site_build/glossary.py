@@ -6,11 +6,10 @@ language first, in the order a reader meets them in the lessons, each with an an
 (`glossary/#gradient`) and links to the lessons that use it (in either language, so the two
 glossaries agree; a pair no lesson uses sorts last with a dash)."""
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebooks  # noqa: E402  scripts/notebooks.py: a page's language
+from dlcamp.facts import LANGUAGES, page_language, source_name
+from dlcamp.lessons import LESSONS, heading
 
 ROW = re.compile(r"^\|(.+)\|\s*$")
 HEADERS = {"zh": "| 术语 | English | 出现在 |\n| --- | --- | --- |",
@@ -35,15 +34,15 @@ def uses(text: str, term: str, lang: str) -> bool:
 
 
 def lessons(docs: Path, lang: str) -> list[tuple[int, str, str]]:
-    """(number, file name, text) of each lesson page in this language, in teaching order."""
+    """(number, file name, text) of each lesson page in this language, in teaching order
+    (the lesson registry's)."""
     found = []
-    for page in sorted((docs / "lessons").glob("*.md")):
-        if notebooks.page_language(page) != lang:
-            continue
-        text = page.read_text(encoding="utf-8")
-        if m := re.search(r"^# (\d+)\. ", text, re.M):
-            found.append((int(m[1]), page.name, text))
-    return sorted(found)
+    for n, lesson in enumerate(LESSONS, start=1):
+        page = docs / "lessons" / source_name(lesson.slug, lang)
+        if page.exists():  # with its title, which the page takes from the registry
+            text = f"# {heading(lesson.slug, lang)}\n{page.read_text(encoding='utf-8')}"
+            found.append((n, page.name, text))
+    return found
 
 
 def slug(english: str) -> str:
@@ -53,9 +52,9 @@ def slug(english: str) -> str:
 def on_page_markdown(markdown, page, config, **kwargs):
     if not page.file.src_uri.startswith("glossary."):
         return markdown
-    lang = notebooks.page_language(Path(page.file.src_uri))
+    lang = page_language(page.file.src_uri)
     docs = Path(config["docs_dir"])
-    pages = {lg: lessons(docs, lg) for lg in ("zh", "en")}
+    pages = {lg: lessons(docs, lg) for lg in LANGUAGES}
     lines, pairs, first = markdown.split("\n"), [], None
     for i, line in enumerate(lines):
         if m := ROW.match(line):

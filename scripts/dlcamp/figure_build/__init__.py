@@ -1,0 +1,1 @@
+"""Runs when you run scripts/build.py: see runner.py."""
