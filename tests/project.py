@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dlcamp.facts import DOCS, FIGURES, ROOT, SNIPPETS
+from dlcamp.facts import DATASETS, DOCS, FIGURES, ROOT, SNIPPETS
 from dlcamp.outputs import discover
 
 BUILD_SCRIPT = ROOT / "scripts" / "build.py"
@@ -33,6 +33,11 @@ def all_pages() -> list[Path]:
 def all_snippets():
     """Every snippet, as the figure build finds them."""
     return discover(SNIPPETS)
+
+
+def datasets_loaded(source: str) -> set[str]:
+    """The torchvision datasets a snippet loads: {'MNIST', 'FashionMNIST'}."""
+    return set(re.findall(r"\bdatasets\.(\w+)\b", source)) & set(DATASETS)
 
 
 def lesson_pages() -> list[Path]:

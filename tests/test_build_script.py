@@ -84,8 +84,8 @@ def test_timeout_keeps_previous_figures(project):
     write(project, "demo/a.py", FIGURE.format("old"))
     assert build(project)[0].returncode == 0
     write(project, "demo/a.py", "import time\ntime.sleep(30)\n" + FIGURE.format("new"))
-    proc, out = build(project, "--timeout", "1")
-    assert proc.returncode == 1 and "timed out after 1 s" in out, out
+    proc, out = build(project, "--timeout", "0.2")  # started or not, it cannot finish in time
+    assert proc.returncode == 1 and "timed out after 0.2 s" in out, out
     assert (project / "figures" / "demo" / "demo.svg").read_text() == "<svg>old</svg>"
 
 
@@ -190,13 +190,25 @@ def test_changed_mode_keeps_figures_made_elsewhere(project):
 # ---------------------------------------------------------------- robustness (issue 14)
 
 SLOW_FIGURE = """\
-import os, subprocess, sys, time
+import os, subprocess, time
 child = subprocess.Popen(["sleep", "60"])  # a process the snippet starts
-open({pids!r}, "w").write(f"{{os.getpid()}} {{child.pid}}")
-time.sleep({sleep})
+open({pids!r} + ".tmp", "w").write(f"{{os.getpid()}} {{child.pid}}")
+os.replace({pids!r} + ".tmp", {pids!r})  # the test never reads half of it
+for _ in range(6000):  # until the test creates the go file (60 s at most)
+    if os.path.exists({go!r}):
+        break
+    time.sleep(0.01)
 open("demo.svg", "w").write("<svg>new</svg>")
 print("done")
 """
+
+
+def slow_snippet(project: Path) -> tuple[Path, Path]:
+    """demo/a.py: starts a child process, writes both pids to the file `pids`, then waits
+    until the test creates the file `go` (no fixed sleep: the test says when it is done)."""
+    pids, go = project / "pids", project / "go"
+    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), go=str(go)))
+    return pids, go
 
 
 def alive(pid: int) -> bool:
@@ -208,66 +220,129 @@ def alive(pid: int) -> bool:
     return state not in {"Z", "X"}
 
 
+def ended(*pids: int, seconds: float = 10) -> bool:
+    """Whether the processes end within `seconds`. build.py kills with SIGKILL, which takes
+    effect when the kernel next runs the process: on a busy machine that can be after
+    build.py has exited (0.16 s measured with the CPUs busy)."""
+    deadline = time.monotonic() + seconds
+    while any(alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def wait_for(path: Path, seconds: float = 30) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if path.exists() and path.read_text().strip():
             return path.read_text()
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise AssertionError(f"{path} never appeared")
 
 
+# A shell without job control starts a background job (`pytest ... &` in a script) with
+# SIGINT ignored; the processes it starts inherit that, and Python then installs no
+# KeyboardInterrupt handler: build.py would never see the test's SIGINT. So build.py starts
+# with SIGINT's default action, as from a terminal (the exec keeps the pid).
+DEFAULT_SIGINT = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                  "os.execv(sys.executable, [sys.executable] + sys.argv[1:])")
+
+
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_build_left_running():
+    """A failed test may leave a build waiting for its snippet: kill -9 ends it and (through
+    the launcher's PR_SET_PDEATHSIG) the snippet."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
 def start_build(project: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(BUILD_SCRIPT), "--snippets",
-                             str(project / "snippets"), "--out", str(project / "figures"),
-                             "--cpu", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", DEFAULT_SIGINT, str(BUILD_SCRIPT),
+                             "--snippets", str(project / "snippets"),
+                             "--out", str(project / "figures"), "--cpu", *args],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    STARTED.append(proc)
+    return proc
 
 
 def test_a_second_build_of_the_same_folder_stops_with_a_clear_message(project):
-    pids = project / "pids"
-    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=1.5))
+    pids, go = slow_snippet(project)
     first = start_build(project)
-    wait_for(pids)
+    wait_for(pids)  # the first build holds the lock until its snippet goes on
     proc, out = build(project)
     assert proc.returncode == 2, out
     assert f"another build (pid {first.pid}) is writing to" in out, out
     assert "Traceback" not in out
-    # done when the snippet is (1.5 s), without waiting for the `sleep 60` it started
+    go.touch()
+    # done when the snippet is, without waiting for the `sleep 60` it started
     assert first.wait(20) == 0, first.stdout.read()
     assert (project / "figures" / "demo" / "demo.svg").read_text() == "<svg>new</svg>"
-    assert not alive(int(pids.read_text().split()[1])), "the snippet's child outlived it"
+    assert ended(int(pids.read_text().split()[1])), "the snippet's child outlived it"
+
+
+GATE = """\
+import os, time
+open(os.path.join({runs!r}, str(os.getpid())), "w").close()  # a build runs its snippets
+for _ in range(6000):  # until the test creates the go file (60 s at most)
+    if os.path.exists({go!r}):
+        break
+    time.sleep(0.01)
+print("gate")
+"""
 
 
 def test_parallel_builds_never_corrupt_each_other(project):
     """Three builds at once over the same folder (the collision in issue 14 was on the
-    manifest's temporary file): one builds, the others stop; all files intact."""
+    manifest's temporary file): one builds, the others stop; all files intact. They overlap
+    for certain: the snippet demo/gate of the build that runs waits until the others end."""
+    runs, go = project / "gate-runs", project / "go"
+    runs.mkdir()
+    write(project, "demo/gate.py", GATE.format(runs=str(runs), go=str(go)))
     for n in range(6):
         write(project, f"demo/s{n}.py", f'print("{n}")\n')
     procs = [start_build(project, "--jobs", "2") for _ in range(3)]
+    deadline = time.monotonic() + 60
+    while (sum(p.poll() is not None for p in procs) < 2 and len(list(runs.iterdir())) < 2
+           and time.monotonic() < deadline):
+        time.sleep(0.02)
+    at_once = len(list(runs.iterdir()))
+    go.touch()
     outs = [(p.wait(120), p.stdout.read()) for p in procs]
-    assert all(rc in (0, 2) for rc, _ in outs), outs
+    assert at_once <= 1, f"{at_once} builds ran snippets in the same folder at once: {outs}"
+    assert sorted(rc for rc, _ in outs) == [0, 2, 2], outs
+    assert all("another build (pid " in out for rc, out in outs if rc == 2), outs
+    assert len(list(runs.iterdir())) == 1, outs
     assert not any("Traceback" in out for _, out in outs), outs
     proc, out = build(project, "--check")
     assert proc.returncode == 0, out
 
 
 def test_timeout_ends_the_processes_the_snippet_started(project):
-    pids = project / "pids"
-    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=60))
-    proc, out = build(project, "--timeout", "1")
-    assert proc.returncode == 1 and "timed out after 1 s" in out, out
+    pids, _ = slow_snippet(project)  # never told to go on
+    # The timeout must leave the snippet time to start (two Python start-ups): 0.1 s idle,
+    # 0.4 s with the CPUs busy; a busy full-suite run once took over 1 s.
+    proc, out = build(project, "--timeout", "3")
+    assert proc.returncode == 1 and "timed out after 3 s" in out, out
+    assert pids.exists(), "the snippet had not started its child after 3 s: machine too busy"
     snippet, child = map(int, pids.read_text().split())
-    time.sleep(0.5)
-    assert not alive(snippet) and not alive(child), "the snippet or its child survived"
+    assert ended(snippet, child), "the snippet or its child survived"
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_stops_the_running_snippets_and_saves_nothing_after(project, sig):
-    pids = project / "pids"
     write(project, "demo/a.py", FIGURE.format("old"))
     assert build(project)[0].returncode == 0
-    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=1.5))
+    pids, _ = slow_snippet(project)  # never told to go on: running when the signal comes
     running = start_build(project)
     snippet, child = map(int, wait_for(pids).split())
     running.send_signal(sig)  # to build.py alone, as `kill` does
@@ -276,23 +351,19 @@ def test_interrupt_stops_the_running_snippets_and_saves_nothing_after(project, s
     assert "interrupted: 0 snippets finished before it and are saved; the other 1 keep " \
            "their old figures" in out, out
     # build.py has exited and the snippet is gone: nothing can install its figure later
-    assert not alive(snippet) and not alive(child)
+    assert ended(snippet, child), "the snippet or its child survived"
     assert (project / "figures" / "demo" / "demo.svg").read_text() == "<svg>old</svg>"
     assert not list((project / "figures").glob(".figures-tmp-*")), "scratch folder left"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux only")
 def test_sigkill_of_the_build_ends_the_snippet_and_the_next_build_cleans_up(project):
-    pids = project / "pids"
-    write(project, "demo/a.py", SLOW_FIGURE.format(pids=str(pids), sleep=60))
+    pids, _ = slow_snippet(project)  # never told to go on
     running = start_build(project)
     snippet, child = map(int, wait_for(pids).split())
     running.kill()
     running.wait(10)
-    deadline = time.monotonic() + 10
-    while (alive(snippet) or alive(child)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(snippet) and not alive(child), "orphaned by kill -9 of build.py"
+    assert ended(snippet, child), "orphaned by kill -9 of build.py"
     scratch = list((project / "figures").glob(".figures-tmp-*"))
     assert scratch, "expected the killed build's scratch folder"
     proc, out = build(project, "--check")
@@ -339,7 +410,7 @@ def test_failed_or_timed_out_snippet_leaves_the_notebooks_as_they_were(project):
     assert proc.returncode == 1, out
     assert [p.read_text() for p in notebooks] == before, "a failed build rewrote a notebook"
     write(project, "demo/a.py", "import time\ntime.sleep(30)\n" + FIGURE.format("new"))
-    proc, out = build(project, "--out", figures, "--timeout", "1")
+    proc, out = build(project, "--out", figures, "--timeout", "0.2")
     assert proc.returncode == 1, out
     assert [p.read_text() for p in notebooks] == before, "a timeout rewrote a notebook"
 

@@ -59,6 +59,16 @@ def test_notebook_holds_the_snippets_of_its_page(page):
         f"{path.relative_to(ROOT)} does not match the snippets {page.relative_to(ROOT)} shows")
 
 
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebook_is_valid_nbformat(path):
+    """Every committed notebook passes nbformat's schema, so Jupyter, Colab and
+    mkdocs-jupyter open it. Fails on what the generator could get wrong: a cell without
+    its metadata, outputs on a markdown cell, a stream output without its name."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=nbformat.NO_CONVERT)
+    nbformat.validate(nb)  # raises ValidationError, naming the field
+
+
 @pytest.mark.parametrize("page", LESSONS, ids=lambda p: p.stem)
 def test_both_languages_run_the_same_code(page):
     zh, en = notebook_for(page), notebook_for(en_twin(page))

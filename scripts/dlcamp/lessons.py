@@ -61,7 +61,7 @@ LESSONS = (
            home={"zh": "数据增强：裁剪翻转、RandAugment、MixUp 与 CutMix，以及模型的校准",
                  "en": "Data augmentation: crop and flip, RandAugment, MixUp and CutMix, "
                        "and calibration"},
-           datasets=("FashionMNIST",)),
+           datasets=("FashionMNIST", "MNIST")),
     Lesson("transfer", {"zh": "迁移学习：在自己的图片上微调",
                         "en": "Transfer learning: fine-tuning on your own photos"},
            home={"zh": "迁移学习：用 ImageFolder 读自己的照片，换分类头、冻结与解冻、参数组，"

@@ -50,7 +50,8 @@ TEXT = {
             "\n- {datasets} 会下载到 `./data`；已有一份时，用 `%env DLCAMP_DATA=路径` "
             "指向包含 {folders} 的文件夹。"
         ),
-        "and": "和",
+        "and": " 和 ",
+        "verb": ("", ""),
     },
     "en": {
         "intro": (
@@ -68,10 +69,11 @@ TEXT = {
         "description": ("All the code of the lesson “{title}” with the outputs of a real run: "
                         "download it or open it in Colab."),
         "data": (
-            "\n- {datasets} is downloaded to `./data`; if you have a copy, point "
+            "\n- {datasets} {verb} downloaded to `./data`; if you have a copy, point "
             "`%env DLCAMP_DATA=path` at the folder that holds {folders}."
         ),
         "and": " and ",
+        "verb": ("is", "are"),  # one dataset, several
     },
 }
 
@@ -107,6 +109,7 @@ def title_and_data(page: Path, lang: str) -> tuple[str, str]:
     text = TEXT[lang]
     return lessons.heading(lesson.slug, lang), text["data"].format(
         datasets=text["and"].join(DATASETS[d] for d in lesson.datasets),
+        verb=text["verb"][len(lesson.datasets) > 1],
         folders=text["and"].join(f"`{d}/raw/`" for d in lesson.datasets))
 
 

@@ -110,13 +110,13 @@ def run(job: Job, supervisor: Supervisor) -> Result:
         start = time.monotonic()
         returncode, stdout, stderr = supervise(job, Path(tmp), supervisor)
         seconds = time.monotonic() - start
+        if supervisor.stop.is_set():
+            return Result(job.snippet, "stopped", seconds,
+                          f"{job.snippet}: stopped by the interrupt (previous figures kept)")
         if returncode is None:
             return Result(job.snippet, "failed", seconds,
                           f"{job.snippet}: timed out after {job.timeout:g} s; it and the "
                           "processes it started were stopped (previous figures kept)")
-        if supervisor.stop.is_set():
-            return Result(job.snippet, "stopped", seconds,
-                          f"{job.snippet}: stopped by the interrupt (previous figures kept)")
         if problem := judge(job, Path(tmp), returncode, stdout, stderr):
             return Result(job.snippet, "failed", seconds, problem)
         names, manifest = collect(job, Path(tmp), stdout, seconds)
@@ -141,16 +141,24 @@ def precheck(snippet: Snippet) -> str | None:
 
 
 def supervise(job: Job, scratch: Path, supervisor: Supervisor):
-    """Run the snippet in `scratch` under the launcher; (returncode or None on a timeout,
-    stdout, stderr). Whatever the snippet started is ended with it."""
+    """Run the snippet in `scratch` under the launcher; (returncode, stdout, stderr), the
+    returncode None when it timed out or an interrupt came first. Whatever the snippet
+    started is ended with it."""
     # Output goes to files, not pipes: a process the snippet leaves behind would hold a
     # pipe open, and the build would wait for it.
     with tempfile.TemporaryFile("w+b") as out_file, tempfile.TemporaryFile("w+b") as err_file:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", LAUNCHER, str(os.getpid()), str(job.snippet.path.resolve())],
-            cwd=scratch, env=dict(job.env, DLCAMP_FIGURE_LABELS=str(job.snippet.labels)),
-            stdout=out_file, stderr=err_file, start_new_session=True)
-        supervisor.running.add(proc)
+        # An interrupt sets `stop` holding `install`, then kills what is in `running`:
+        # starting the snippet holding `install`, it either sees this one or keeps it from
+        # starting (else a snippet started in between would run on, unseen, to its timeout).
+        with supervisor.install:
+            if supervisor.stop.is_set():
+                return None, "", ""
+            proc = subprocess.Popen(
+                [sys.executable, "-c", LAUNCHER, str(os.getpid()),
+                 str(job.snippet.path.resolve())],
+                cwd=scratch, env=dict(job.env, DLCAMP_FIGURE_LABELS=str(job.snippet.labels)),
+                stdout=out_file, stderr=err_file, start_new_session=True)
+            supervisor.running.add(proc)
         try:
             proc.wait(timeout=job.timeout)
             returncode = proc.returncode

@@ -5,6 +5,7 @@ the site this hook shows them one pair per row (readable on a phone), in the pag
 language first, in the order a reader meets them in the lessons, each with an anchor
 (`glossary/#gradient`) and links to the lessons that use it (in either language, so the two
 glossaries agree; a pair no lesson uses sorts last with a dash)."""
+import functools
 import re
 from pathlib import Path
 
@@ -25,12 +26,19 @@ def variants(term: str) -> list[str]:
     return [f for f in found if f]
 
 
-def uses(text: str, term: str, lang: str) -> bool:
+@functools.lru_cache(maxsize=None)
+def patterns(term: str, lang: str) -> tuple[re.Pattern, ...]:
+    """How a term is found in a page of that language (compiled once per process)."""
+    found = []
     for word in variants(term):
         pattern = re.escape(word) if lang == "zh" else rf"(?<![\w-]){re.escape(word)}s?(?![\w-])"
-        if re.search(pattern, text, 0 if lang == "zh" or word.isupper() else re.I):
-            return True
-    return False
+        found.append(re.compile(pattern, 0 if lang == "zh" or word.isupper() else re.I))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4096)  # under `mkdocs serve`, unchanged pages cost nothing
+def uses(text: str, term: str, lang: str) -> bool:
+    return any(pattern.search(text) for pattern in patterns(term, lang))
 
 
 def lessons(docs: Path, lang: str) -> list[tuple[int, str, str]]:

@@ -39,8 +39,15 @@ def archive_name(lang: str) -> str:
     return f"dlcamp-notebooks-{lang}.zip"
 
 
+WRITTEN = {}  # target -> the notebooks' bytes it holds: a rebuild under serve skips it
+
+
 def write_archive(docs: Path, site: Path, lang: str) -> Path:
     target = site / "notebooks" / archive_name(lang)
+    sources = [docs / "notebooks" / source_name(lesson.slug, lang, ".ipynb") for lesson in LESSONS]
+    state = [(p.name, p.stat().st_mtime_ns) for p in sources if p.exists()]
+    if target.exists() and WRITTEN.get(target) == state:
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = f"dlcamp-notebooks-{lang}"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -53,6 +60,7 @@ def write_archive(docs: Path, site: Path, lang: str) -> Path:
             source = docs / "notebooks" / source_name(lesson.slug, lang, ".ipynb")
             if source.exists():  # a new lesson before its first build has none yet
                 add(source.name, source.read_bytes())
+    WRITTEN[target] = state
     return target
 
 
