@@ -15,8 +15,15 @@ from project import FIGURES, ROOT, all_snippets, run_build
 SNIPPETS = all_snippets()
 
 
-def test_snippets_exist():
-    assert SNIPPETS, "no snippets found under snippets/<lesson>/*.py"
+def test_every_lesson_has_snippets_and_every_snippet_a_lesson():
+    """A snippet folder outside the registry is run by no lesson page; a registered lesson
+    without snippets has no code to show (and the discovery would have found nothing)."""
+    from dlcamp.lessons import BY_SLUG
+    folders = {s.lesson for s in SNIPPETS}
+    assert folders - set(BY_SLUG) == set(), (
+        f"snippets/{sorted(folders - set(BY_SLUG))}: no such lesson in scripts/dlcamp/lessons.py")
+    assert set(BY_SLUG) - folders == set(), (
+        f"lessons without snippets: {sorted(set(BY_SLUG) - folders)}")
 
 
 def _quickest_with_chinese_glyphs():

@@ -34,13 +34,28 @@ def test_workflows_pass_zizmor():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def _step_index(steps: list[dict], predicate, what: str) -> int:
+    found = [i for i, step in enumerate(steps) if predicate(step)]
+    assert found, f"no step that {what}"
+    return found[0]
+
+
 def test_figure_workflow_commits_the_notebooks_it_invalidates():
     """build.py rewrites the notebooks from the figures; each shard has only its own, so the
-    commit job rebuilds them from the merged figures and commits both."""
-    commit = runs(load("figures.yml")["jobs"]["commit"])
-    assert "python3 scripts/notebooks.py" in commit
-    assert commit.index("scripts/notebooks.py") < commit.index("git add")
-    assert "git add docs/figures docs/notebooks" in commit
+    commit job first downloads every shard's figures, then rebuilds all notebooks from the
+    merged figures, then commits both (in this order: steps, not just their shell lines)."""
+    steps = load("figures.yml")["jobs"]["commit"]["steps"]
+    download = _step_index(steps, lambda s: s.get("uses", "").startswith(
+        "actions/download-artifact"), "downloads the shards' figures")
+    rebuild = _step_index(steps, lambda s: "python3 scripts/notebooks.py" in s.get("run", ""),
+                          "rebuilds the notebooks")
+    commit = _step_index(steps, lambda s: "git add docs/figures docs/notebooks"
+                         in s.get("run", ""), "commits figures and notebooks")
+    assert download < rebuild < commit, (
+        f"figures.yml's commit job: download (step {download}), rebuild the notebooks "
+        f"({rebuild}), commit ({commit}) must come in this order")
+    merge = steps[download].get("with", {})
+    assert merge.get("merge-multiple") is True and merge.get("pattern") == "figures-*"
 
 
 def test_no_workflow_pastes_an_input_into_a_shell_script():
@@ -61,9 +76,18 @@ def test_tests_workflow_gets_cpu_torch_in_the_venv_ci_makes():
 
 
 def test_deploy_builds_with_the_real_site_and_repository_url():
+    """The Colab, edit and sitemap links are built from these: they must be the Pages URL
+    and this repository, not merely be set."""
     steps = load("deploy.yml")["jobs"]["build"]["steps"]
     build = next(s for s in steps if s.get("run", "").startswith("mkdocs build"))
-    assert {"DLCAMP_SITE_URL", "DLCAMP_REPO_URL"} <= set(build.get("env", {}))
+    env = build.get("env", {})
+    assert env.get("DLCAMP_SITE_URL") == "${{ steps.pages.outputs.base_url }}/", env
+    assert env.get("DLCAMP_REPO_URL") == "${{ github.server_url }}/${{ github.repository }}", env
+    assert any(s.get("id") == "pages" and s.get("uses", "").startswith(
+        "actions/configure-pages") for s in steps), "the `pages` step gives base_url"
+    check = _step_index(steps, lambda s: "scripts/build.py --check" in s.get("run", ""),
+                        "checks the figures are fresh")
+    assert check < steps.index(build), "a stale figure must stop the deploy before the build"
 
 
 def test_figure_workflow_installs_the_font_pyproject_pins():

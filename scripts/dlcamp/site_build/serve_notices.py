@@ -59,6 +59,8 @@ def on_page_markdown(markdown, page, config, **kwargs):
     stale = [s for s in snippets  # a missing snippet fails the build by itself
              if s.path.exists() and stale_reasons(s, figures, rc)]
     ids = list(dict.fromkeys([s.id for s in stale] + missing))
+    whole = {i for i in ids if "/" not in i}  # a lesson to build whole: not its snippets again
+    ids = [i for i in ids if "/" not in i or i.split("/")[0] not in whole]
     if not ids:
         return markdown
     log.info("%s: outputs of %s are stale or missing: run python scripts/build.py %s",
