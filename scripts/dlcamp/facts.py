@@ -3,7 +3,7 @@
 Languages, where pages and notebooks live, how figures are named per language, which
 datasets exist and what a snippet may import. The runner, the notebooks, the MkDocs hooks
 and the tests read them from here; mkdocs.yml must repeat the languages for its plugin,
-and tests/test_site.py names any difference. Standard library only: the figure build runs
+and tests/test_lessons.py names any difference. Standard library only: the figure build runs
 on GPU machines that have little more than PyTorch.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ SNIPPETS = ROOT / "snippets"
 # ---------------------------------------------------------------- languages
 
 # The site's languages, the default first: its pages are x.md at /, the others' x.<lang>.md
-# under /<lang>/. mkdocs.yml's i18n plugin lists the same (tests/test_site.py checks).
+# under /<lang>/. mkdocs.yml's i18n plugin lists the same (tests/test_lessons.py checks).
 LANGUAGES = ("zh", "en")
 DEFAULT = LANGUAGES[0]
 

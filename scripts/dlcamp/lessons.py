@@ -21,7 +21,7 @@ class Lesson:
     title: dict[str, str]  # language -> title (heading and navigation)
     home: dict[str, str] = field(default_factory=dict)  # longer line on the home page
     datasets: tuple[str, ...] = ()  # torchvision folders its snippets read: MNIST, ...
-    threads: int | None = None  # CPU threads per snippet for its figures (see README)
+    threads: int | None = None  # CPU threads per snippet for its figures (CONTRIBUTING.md)
 
     def home_line(self, lang: str) -> str:
         return self.home.get(lang) or self.title[lang]

@@ -24,6 +24,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, FigureManager  # no
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
+from dlcamp.facts import FIGURE_SUFFIXES, figure_in, is_translated_figure
+
 CJK_FONT = "Noto Sans CJK SC"
 # The font file comes from PyPI, pinned in pyproject.toml, so that every machine draws the same
 # glyphs: noto-cjk-sans-otc ships NotoSansCJK-Regular.ttc (Noto Sans CJK 2.004, the very file
@@ -95,9 +97,8 @@ class FigureCanvas(FigureCanvasAgg):
         result = super().print_figure(filename, *args, **kwargs)
         if isinstance(filename, (str, os.PathLike)):
             path = Path(filename)
-            if path.suffix in {".svg", ".png"} and not path.stem.endswith("-zh"):
-                # "-zh", not ".zh": mkdocs-static-i18n would take x.zh.svg for its own
-                self.print_chinese(path.with_name(f"{path.stem}-zh{path.suffix}"), *args,
+            if path.suffix in FIGURE_SUFFIXES and not is_translated_figure(path.name):
+                self.print_chinese(path.with_name(figure_in(path.name, "zh")), *args,
                                    **kwargs)
         return result
 

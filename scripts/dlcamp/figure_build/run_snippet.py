@@ -47,7 +47,6 @@ class Result:
     status: str  # "ok", "cached", "failed", "stopped"
     seconds: float = 0.0
     message: str = ""
-    files: list[str] = field(default_factory=list)
     untranslated: dict = field(default_factory=dict)  # Chinese figure -> English texts left
 
 
@@ -124,12 +123,12 @@ def run(job: Job, supervisor: Supervisor) -> Result:
             return Result(job.snippet, "stopped", seconds,
                           f"{job.snippet}: finished after the interrupt; not saved "
                           "(previous figures kept)")
-    return Result(job.snippet, "ok", seconds, files=names,
-                  untranslated=manifest.get("untranslated", {}))
+    return Result(job.snippet, "ok", seconds, untranslated=manifest.get("untranslated", {}))
 
 
 def precheck(snippet: Snippet) -> str | None:
-    """A syntax error or a forbidden import, found without running anything."""
+    """A syntax error, a forbidden import or a broken table of Chinese labels, found
+    without running anything."""
     source = snippet.path.read_bytes()
     try:
         compile(source, str(snippet.path), "exec")
@@ -137,6 +136,13 @@ def precheck(snippet: Snippet) -> str | None:
         return f"{snippet}:{err.lineno}: SyntaxError: {err.msg}"
     if bad := forbidden_imports(source.decode("utf-8")):
         return f"{snippet}: imports {', '.join(bad)}; {IMPORT_RULE}"
+    if snippet.labels.exists():
+        try:
+            labels = json.loads(snippet.labels.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as err:
+            return f"{snippet.labels}: not a JSON table of UTF-8 text ({err})"
+        if not (isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values())):
+            return f'{snippet.labels}: should be {{"English text": "中文", ...}}'
     return None
 
 

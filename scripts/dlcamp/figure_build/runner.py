@@ -57,16 +57,13 @@ SCRIPTS = Path(__file__).resolve().parents[2]  # the folder that holds the dlcam
 
 @dataclass
 class Plan:
-    out: Path
     profile: str  # "full" or "quick"
     device: str  # "cpu" or "cuda"
     device_name: str
     jobs: int
     libs: dict[str, str]
-    rc: bytes  # snippets/matplotlibrc
-    rc_file: Path
-    todo: list[Job]
-    cached: list[Result]
+    todo: list[Job]  # the snippets to run, each with its environment
+    cached: list[Result]  # those whose outputs are fresh
 
 
 def select(snippets: list[Snippet], patterns: list[str]) -> list[Snippet]:
@@ -180,7 +177,7 @@ def plan(args: argparse.Namespace, chosen: list[Snippet], out: Path, rc_file: Pa
                           labels_sha256=snippet.labels_sha256())
         todo.append(Job(snippet, out, snippet_env(profile, args.cpu, threads, rc_file),
                         args.timeout, key, provenance, previous))
-    return Plan(out, profile, device, device_name, jobs, libs, rc, rc_file, todo, cached)
+    return Plan(profile, device, device_name, jobs, libs, todo, cached)
 
 
 # ---------------------------------------------------------------- run

@@ -9,8 +9,11 @@ import functools
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 from dlcamp.facts import LANGUAGES, page_language, source_name
 from dlcamp.lessons import LESSONS, heading
+from dlcamp.outputs import BuildError, read_text
 
 ROW = re.compile(r"^\|(.+)\|\s*$")
 HEADERS = {"zh": "| 术语 | English | 出现在 |\n| --- | --- | --- |",
@@ -48,7 +51,10 @@ def lessons(docs: Path, lang: str) -> list[tuple[int, str, str]]:
     for n, lesson in enumerate(LESSONS, start=1):
         page = docs / "lessons" / source_name(lesson.slug, lang)
         if page.exists():  # with its title, which the page takes from the registry
-            text = f"# {heading(lesson.slug, lang)}\n{page.read_text(encoding='utf-8')}"
+            try:
+                text = f"# {heading(lesson.slug, lang)}\n{read_text(page)}"
+            except BuildError as err:
+                raise PluginError(f"glossary: {err}") from None
             found.append((n, page.name, text))
     return found
 

@@ -49,7 +49,7 @@ def write_archive(docs: Path, site: Path, lang: str) -> Path:
     if target.exists() and WRITTEN.get(target) == state:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    folder = f"dlcamp-notebooks-{lang}"
+    folder = archive_name(lang).removesuffix(".zip")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         def add(name: str, data: bytes):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=(2020, 1, 1, 0, 0, 0))

@@ -53,7 +53,7 @@ def on_files(files, config, **kwargs):
 
 
 def on_page_markdown(markdown, page, **kwargs):
-    """A notebook's "front matter": the page metadata scripts/notebooks.py stores under
+    """A notebook's "front matter": the page metadata figure_build/notebooks.py stores under
     "mkdocs" in the notebook's metadata (its description, and leaving it out of search)."""
     if page.file.src_uri.endswith(".ipynb"):
         page.meta.update(json.loads(markdown)["metadata"].get("mkdocs", {}))

@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 from dlcamp.facts import page_language
 from dlcamp.site_build.printed_tables import mark_rows
 
@@ -48,7 +50,12 @@ def on_page_markdown(markdown, page, config, **kwargs):
                 out[-2] = f"{fence['indent']}``` {{.text .dl-output{fence['title'] or ''}}}"
             manifest = figures / f"{m['path']}.manifest.json"
             if manifest.exists():
-                pending = (m["indent"], json.loads(manifest.read_text(encoding="utf-8")))
+                try:
+                    pending = (m["indent"], json.loads(manifest.read_text(encoding="utf-8")))
+                except ValueError as err:
+                    raise PluginError(f"{page.file.src_uri}: {manifest} is not valid JSON "
+                                      f"({err}): delete it and run python scripts/build.py "
+                                      f"{m['path']}") from None
         elif pending and FENCE.match(text):  # the block's closing fence
             indent, manifest = pending
             out += [indent, f"{indent}{line(manifest, lang)}", f"{indent}{{: .dl-provenance }}"]

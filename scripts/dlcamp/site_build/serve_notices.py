@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from dlcamp.facts import page_language
-from dlcamp.outputs import Snippet, matplotlibrc, stale_reasons
+from dlcamp.outputs import BuildError, Snippet, matplotlibrc, stale_reasons
 
 log = logging.getLogger("mkdocs.hooks.serve_notices")
 SNIPPET = re.compile(r'--8<--\s+"snippets/([^"/]+)/([^":]+)\.py(?::[^"]*)?"')
@@ -56,8 +56,11 @@ def on_page_markdown(markdown, page, config, **kwargs):
     snippets = [Snippet(root / "snippets" / lesson / f"{name}.py")
                 for lesson, name in dict.fromkeys(SNIPPET.findall(markdown))]
     rc = matplotlibrc(root / "snippets")
-    stale = [s for s in snippets  # a missing snippet fails the build by itself
-             if s.path.exists() and stale_reasons(s, figures, rc)]
+    try:
+        stale = [s for s in snippets  # a missing snippet fails the build by itself
+                 if s.path.exists() and stale_reasons(s, figures, rc)]
+    except BuildError as err:  # a manifest that is not JSON
+        raise PluginError(f"{page.file.src_uri}: {err}") from None
     ids = list(dict.fromkeys([s.id for s in stale] + missing))
     whole = {i for i in ids if "/" not in i}  # a lesson to build whole: not its snippets again
     ids = [i for i in ids if "/" not in i or i.split("/")[0] not in whole]

@@ -4,7 +4,7 @@
 
 Writes docs/lessons/<slug>.md and <slug>.en.md (the same sections in both languages),
 snippets/<slug>/first_look.py (the snippet template: seed, device, quick profile, a figure,
-an assert) with an empty snippets/<slug>/figures.zh.json, and adds
+an assert) with snippets/<slug>/figures.zh.json for its figure's words, and adds
 `Lesson("<slug>", {"zh": ..., "en": ...})` to scripts/dlcamp/lessons.py after the lesson
 named by --after (default: last). Refuses to overwrite anything. Then `mkdocs serve` shows
 the pages at once (with a notice until the snippet has run); CONTRIBUTING.md says the rest.
@@ -12,18 +12,22 @@ the pages at once (with a notice until the snippet has run); CONTRIBUTING.md say
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
 
-from dlcamp.facts import DOCS, ROOT, SNIPPETS
-from dlcamp.lessons import BY_SLUG, LESSONS
+from dlcamp.facts import DOCS, LANGUAGES, ROOT, SNIPPETS, source_name
+from dlcamp.lessons import BY_SLUG, LESSONS, number
 
 REGISTRY = Path(__file__).resolve().parents[1] / "lessons.py"
 
+DESCRIPTION = {"zh": "{title}：一句话说明这一课讲什么（每页不同）。",
+               "en": "{title}: one sentence on what this lesson teaches "
+                     "(different on every page)."}
 PAGE = {
     "zh": '''---
-description: "{title}：一句话说明这一课讲什么（每页不同）。"
+description: {description}
 ---
 
 两到四句话的引言：这一课的目标，以及需要先读哪一课。
@@ -57,7 +61,7 @@ description: "{title}：一句话说明这一课讲什么（每页不同）。"
 1. 三到六道练习，提示折叠起来。
 ''',
     "en": '''---
-description: "{title}: one sentence on what this lesson teaches (different on every page)."
+description: {description}
 ---
 
 Two to four sentences of introduction: the lesson's goal, and what to read first.
@@ -124,22 +128,25 @@ assert losses[-1] < losses[0], "the loss should fall"  # the lesson's claim
 '''
 
 
-def add_to_registry(slug: str, zh: str, en: str, after: str | None) -> None:
+def registry_with(slug: str, zh: str, en: str, after: str | None) -> str:
+    """The registry's source with the new entry in place; it must still compile."""
     text = REGISTRY.read_text(encoding="utf-8")
-    entry = f'    Lesson("{slug}", {{"zh": "{zh}", "en": "{en}"}}),\n'
+    titles = json.dumps({"zh": zh, "en": en}, ensure_ascii=False)  # quotes, backslashes
+    entry = f'    Lesson("{slug}", {titles}),\n'
     if after is None:
         at = text.index("\n)\n\nBY_SLUG") + 1
     else:
         start = text.index(f'    Lesson("{after}",')
-        following = re.compile(r"^    Lesson\(|^\)", re.M).search(text, start + 1)
-        at = following.start()
-    REGISTRY.write_text(text[:at] + entry + text[at:], encoding="utf-8")
+        at = re.compile(r"^    Lesson\(|^\)", re.M).search(text, start + 1).start()
+    new = text[:at] + entry + text[at:]
+    compile(new, str(REGISTRY), "exec")  # a SyntaxError here is a bug of this tool
+    return new
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/new_lesson.py",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("slug", help="short English name: lowercase letters and digits")
+    parser.add_argument("slug", help="short English name: lowercase letters, digits and _")
     parser.add_argument("--zh", required=True, help="the Chinese title")
     parser.add_argument("--en", required=True, help="the English title")
     parser.add_argument("--after", help="the lesson it follows (default: the last one)")
@@ -148,16 +155,18 @@ def main(argv: list[str] | None = None) -> int:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", args.slug):
         problems.append(f"'{args.slug}': use lowercase letters, digits and _ (a file name)")
     if args.slug in BY_SLUG:
-        problems.append(f"'{args.slug}' is lesson {list(BY_SLUG).index(args.slug) + 1} already")
+        problems.append(f"'{args.slug}' is lesson {number(args.slug)} already")
     if args.after and args.after not in BY_SLUG:
         problems.append(f"--after {args.after}: no such lesson "
                         f"({', '.join(lesson.slug for lesson in LESSONS)})")
     if not re.search(r"[\u4e00-\u9fff]", args.zh):
         problems.append("--zh: the Chinese title has no Chinese characters")
-    if re.search(r"[\u4e00-\u9fff]", args.en) or '"' in args.zh + args.en:
-        problems.append("--en: Chinese characters or quotes in the English title")
-    pages = {lang: DOCS / "lessons" / (f"{args.slug}.md" if lang == "zh" else
-                                       f"{args.slug}.{lang}.md") for lang in PAGE}
+    if re.search(r"[\u4e00-\u9fff]", args.en):
+        problems.append("--en: Chinese characters in the English title")
+    if set(PAGE) != set(LANGUAGES):
+        problems.append(f"new_lesson.py has page templates for {sorted(PAGE)}, the site's "
+                        f"languages are {list(LANGUAGES)}")
+    pages = {lang: DOCS / "lessons" / source_name(args.slug, lang) for lang in PAGE}
     folder = SNIPPETS / args.slug
     problems += [f"{path.relative_to(ROOT)} exists already"
                  for path in [*pages.values(), folder] if path.exists()]
@@ -165,14 +174,17 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    registry = registry_with(args.slug, args.zh, args.en, args.after)
     for lang, path in pages.items():
         title = args.zh if lang == "zh" else args.en
-        path.write_text(PAGE[lang].format(slug=args.slug, title=title), encoding="utf-8")
+        description = json.dumps(DESCRIPTION[lang].format(title=title), ensure_ascii=False)
+        path.write_text(PAGE[lang].format(slug=args.slug, description=description),
+                        encoding="utf-8")  # a JSON string is a valid YAML string
     folder.mkdir()
     (folder / "first_look.py").write_text(SNIPPET, encoding="utf-8")
     (folder / "figures.zh.json").write_text('{"step": "步数", "training loss": "训练损失"}\n',
                                             encoding="utf-8")
-    add_to_registry(args.slug, args.zh, args.en, args.after)
+    REGISTRY.write_text(registry, encoding="utf-8")
     for path in [*pages.values(), folder / "first_look.py", folder / "figures.zh.json",
                  REGISTRY]:
         print(f"wrote {path.relative_to(ROOT)}")

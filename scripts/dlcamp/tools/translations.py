@@ -70,7 +70,7 @@ def pairs() -> list[tuple[str, Path, Path]]:
 def current(zh: Path, en: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     """{section id: {"zh": hash, "en": hash}} and the problems with the ids themselves."""
     problems, state = [], {}
-    zs, es = sections(zh.read_text(encoding="utf-8")), sections(en.read_text(encoding="utf-8"))
+    zs, es = sections(read(zh)), sections(read(en))
     for page, secs in ((zh, zs), (en, es)):
         ids = [i for i, _ in secs]
         if "" in ids:
@@ -87,8 +87,20 @@ def current(zh: Path, en: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
     return state, problems
 
 
+def read(page: Path) -> str:
+    try:
+        return page.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise TranslationError(f"{page}: not UTF-8 text (byte {err.start}: {err.reason}); "
+                               "save it as UTF-8") from None
+
+
 def load() -> dict:
-    return json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
+    try:
+        return json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
+    except ValueError as err:
+        raise TranslationError(f"{RECORD.name} is not valid JSON ({err}): take it back from "
+                               "git (git checkout translations.json), then mark again") from None
 
 
 def check() -> list[str]:
@@ -151,19 +163,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", nargs="?", choices=["check", "mark"], default="check")
     parser.add_argument("targets", nargs="*", help="page, page#section, or --all (mark)")
     args, extra = parser.parse_known_args(argv)
+    if unknown := [option for option in extra if option != "--all"]:
+        parser.error(f"unknown option {' '.join(unknown)}")
     targets = args.targets + extra
-    if args.command == "mark":
-        if not targets:
-            parser.error("mark wants page#section, a page, or --all")
-        try:
-            marked = mark(targets)
-        except TranslationError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        for line in marked:
-            print(f"reviewed: {line}")
-        return 0
-    problems = check()
+    try:
+        if args.command == "mark":
+            if not targets:
+                parser.error("mark wants page#section, a page, or --all")
+            for line in mark(targets):
+                print(f"reviewed: {line}")
+            return 0
+        problems = check()
+    except TranslationError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     for line in problems:
         print(line)
     print(f"translations: {'all sections in step' if not problems else f'{len(problems)} problems'}")
