@@ -77,7 +77,8 @@ class Node:
         except (BrokenPipeError, OSError):
             line = None
         except queue.Empty:
-            self.close()
+            self.process.kill()  # it hangs: no point waiting for it to finish
+            self.process.wait()
             raise PluginError(f"{where}: Node.js gave no answer in {TIMEOUT} s while "
                               f"typesetting {tex[:60]!r}; it was stopped (run the build "
                               "again; if it hangs again, check the formula)") from None
