@@ -4,6 +4,7 @@ Snippets that use MNIST or Fashion-MNIST read them from $DLCAMP_DATA. When that 
 real copy of both (on a machine that has one), the tests use it; otherwise every test session
 writes small stand-ins in the real file format (see fake_mnist.py) and points DLCAMP_DATA
 there."""
+import math
 import os
 import re
 from pathlib import Path
@@ -57,6 +58,11 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
+    _only_one_lesson(config, items)
+    _slowest_first(config, items)
+
+
+def _only_one_lesson(config, items):
     slug = config.getoption("--lesson")
     if not slug:
         return
@@ -73,3 +79,59 @@ def pytest_collection_modifyitems(config, items):
         (keep if wanted else drop).append(item)
     items[:] = keep
     config.hook.pytest_deselected(items=drop)
+
+
+# ---------------------------------------------------------------- slowest first
+
+# With `--dist loadgroup` a pytest-xdist worker that is almost out of work takes the next unit
+# from one queue: a group (xdist_group: site, data, browser) as a whole, bigger groups first,
+# then every other test on its own, in collection order. On 2 cores the suite keeps both busy
+# until the queue runs dry, so what decides the end is what starts last: resnet's notebook
+# (18 s) queued late, as collection order can have it, leaves the other core idle for most of
+# it. So the tests outside groups are queued slowest first, by their durations in the last
+# run (pytest's cache, .pytest_cache/), and the short ones fill the end. A notebook run never
+# measured (a fresh checkout, a new lesson) counts as slow. Only the order changes, never
+# which tests run; under plain pytest (-n 0) the collection order is kept.
+DURATIONS = "dlcamp/durations"  # cache key: {test id: seconds, setup and teardown included}
+_LAST = pytest.StashKey[dict]()
+_now: dict[str, float] = {}
+
+
+def pytest_configure(config):
+    cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
+    if not hasattr(config, "workerinput"):  # the controller, or pytest without xdist
+        config.stash[_LAST] = cache.get(DURATIONS, {}) if cache else {}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist: the workers get the durations the controller read once. Every worker
+    must queue the same order, and one reading the cache itself could see the write of a
+    session that ended in between."""
+    node.workerinput[DURATIONS] = node.config.stash[_LAST]
+
+
+def _slowest_first(config, items):
+    if not hasattr(config, "workerinput"):
+        return
+    last = config.workerinput.get(DURATIONS, {})
+
+    def expected(item) -> float:
+        if item.nodeid in last:
+            return last[item.nodeid]
+        return math.inf if item.originalname == "test_notebook_runs_top_to_bottom" else 0.0
+
+    grouped = [item for item in items if item.get_closest_marker("xdist_group")]
+    alone = sorted((item for item in items if not item.get_closest_marker("xdist_group")),
+                   key=expected, reverse=True)  # stable: equals keep collection order
+    items[:] = grouped + alone
+
+
+def pytest_runtest_logreport(report):
+    _now[report.nodeid] = _now.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    cache = getattr(session.config, "cache", None)
+    if cache and not hasattr(session.config, "workerinput") and _now:
+        cache.set(DURATIONS, {**session.config.stash[_LAST], **_now})

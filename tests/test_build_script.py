@@ -473,7 +473,7 @@ def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
     a snippet edited since its last run says so at the top, in the page's language."""
     from types import SimpleNamespace
 
-    from dlcamp.site_build import serve_notices as stale_outputs
+    from dlcamp.site_build import serve_notices
 
     a = write(project, "demo/a.py", FIGURE.format("a"))
     assert build(project, "--out", str(project / "docs" / "figures"))[0].returncode == 0
@@ -484,8 +484,8 @@ def test_mkdocs_serve_marks_pages_with_stale_outputs(project):
         return SimpleNamespace(file=SimpleNamespace(src_uri=f"lessons/{name}"))
 
     def shown(name, command="serve"):
-        stale_outputs.on_startup(command=command, dirty=False)
-        return stale_outputs.on_page_markdown(LESSON, page=page(name), config=config)
+        serve_notices.on_startup(command=command, dirty=False)
+        return serve_notices.on_page_markdown(LESSON, page=page(name), config=config)
 
     assert shown("demo.md") == LESSON, "fresh outputs: no notice"
     a.write_text(a.read_text() + "# edited\n")
@@ -503,7 +503,7 @@ NOTO_SANS_CJK_SHA256 = "b76b0433203017ca80401b2ee0dd69350349871c4b19d504c34dbdd8
 
 
 def test_every_figure_is_also_made_in_chinese(project):
-    """scripts/backend/dlcamp_figures.py: the snippet saves one figure; the build also
+    """figure_build/backend.py: the snippet saves one figure; the build also
     writes its Chinese twin from the lesson's table, and names the texts the table lacks."""
     pytest.importorskip("matplotlib")
     (project / "snippets" / "matplotlibrc").write_text(
@@ -539,3 +539,17 @@ def test_every_figure_is_also_made_in_chinese(project):
     (project / "snippets" / "demo" / "figures.zh.json").write_text("{}", encoding="utf-8")
     proc, out = build(project, "--check")
     assert "figures.zh.json changed since its Chinese figures were made" in out, out
+
+
+def test_a_broken_table_of_chinese_labels_is_one_line(project):
+    """figures.zh.json is read inside the snippet's process by the backend: without a check
+    before the run, a typo in it ended in the backend's traceback, naming no file."""
+    write(project, "demo/a.py", FIGURE.format("a"))
+    labels = project / "snippets" / "demo" / "figures.zh.json"
+    for text, message in [('{"step": "步数",}', "not a JSON table"),
+                          ('["step", "步数"]', '"English text": "中文"')]:
+        labels.write_text(text, encoding="utf-8")
+        proc, out = build(project)
+        assert proc.returncode == 1, out
+        assert f"{labels}: " in out and message in out, out
+        assert "Traceback" not in out

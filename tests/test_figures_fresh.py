@@ -12,7 +12,7 @@ def test_committed_figures_are_fresh():
 
 
 def test_every_figure_comes_in_both_languages():
-    """One run makes each figure in English and in Chinese (scripts/backend/): the Chinese
+    """One run makes each figure in English and in Chinese (figure_build/backend.py): the Chinese
     twin exists, comes from the same run, and keeps no English words the lesson's table
     (snippets/<lesson>/figures.zh.json) lacks."""
     problems = []

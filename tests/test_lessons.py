@@ -1,7 +1,7 @@
 """The lesson registry (scripts/dlcamp/lessons.py) agrees with everything else: the pages,
 mkdocs.yml, the datasets the snippets load, the notebooks' data instructions and the runs
 the figures came from. Each failure names the fix. Fast (no site build, no snippet run):
-part of the author's loop (`pytest -m lesson`, see CONTRIBUTING.md)."""
+part of the author's loop (`pytest --lesson <slug>`, see CONTRIBUTING.md)."""
 import json
 import re
 

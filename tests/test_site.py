@@ -60,10 +60,18 @@ class Element:
         return " ".join(self.text().split())
 
     def descendants(self):
-        for child in self.children:
-            if isinstance(child, Element):
-                yield child
-                yield from child.descendants()
+        """Every element inside, in document order. A stack of the open elements' children,
+        not nested generators, which pass each element up through every level (a KaTeX
+        formula is deep): half the time, and the tests here walk every page many times."""
+        stack = [iter(self.children)]
+        while stack:
+            for child in stack[-1]:
+                if isinstance(child, Element):
+                    yield child
+                    stack.append(iter(child.children))
+                    break
+            else:
+                stack.pop()
 
     def kids(self, tag: str | None = None) -> list["Element"]:
         return [c for c in self.children if isinstance(c, Element) and tag in (None, c.tag)]
@@ -438,7 +446,7 @@ NOTEBOOK_PAGE_BUDGET = 45_000  # gzipped bytes of HTML (what a slow line carries
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_notebook_pages_stay_light(site, lang):
-    """What scripts/notebook_pages.py promises: no inlined JupyterLab stylesheet, no figure
+    """What site_build/notebook_pages.py promises: no inlined JupyterLab stylesheet, no figure
     inlined as base64 (each page uses the shared figure files), and a size budget."""
     problems = []
     for lesson in LESSONS:
@@ -592,7 +600,7 @@ def _provenance_line(manifest: dict, lang: str) -> str:
 
 
 def test_every_output_says_where_it_came_from(site):
-    """scripts/provenance.py: under each printed output, the device (CPU or GPU, and its
+    """site_build/provenance.py: under each printed output, the device (CPU or GPU, and its
     name), run time (as seconds or minutes), PyTorch version and date of the run that
     printed it, from its manifest, in the page's language (Chinese on a Chinese page, none
     on an English one). Fails on a line that names the wrong device, shows the duration in
@@ -676,7 +684,7 @@ def test_both_glossary_sources_hold_the_same_pairs():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_glossary_reads_on_a_phone_in_teaching_order(site, lang):
-    """scripts/glossary.py: one pair per row (three columns), every term an anchor shared by
+    """site_build/glossary.py: one pair per row (three columns), every term an anchor shared by
     both languages, links to the lessons that use it, rows in the order readers meet them."""
     rows = _glossary_rows(site, lang)
     assert all(len(cells) == 3 for cells in rows), "three columns: term, other, lessons"
@@ -699,7 +707,7 @@ def test_glossary_anchors_are_the_same_in_both_languages(site):
 
 
 def test_math_is_typeset_in_the_built_html(site):
-    """scripts/math_at_build.py: the HTML holds typeset math (no raw TeX while scripts load,
+    """site_build/math_at_build.py: the HTML holds typeset math (no raw TeX while scripts load,
     with scripts off, or in search), and no page loads KaTeX's script."""
     problems = []
     for page in site_pages(site):
@@ -777,7 +785,7 @@ def test_bad_tex_fails_the_build_naming_the_page():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_all_notebooks_download_in_one_archive(site, lang):
-    """scripts/notebook_archive.py: one zip per language with every lesson's notebook (as
+    """site_build/notebook_archive.py: one zip per language with every lesson's notebook (as
     committed, outputs included) and a README; the home page links it (link test)."""
     import zipfile
     path = site / "notebooks" / f"dlcamp-notebooks-{lang}.zip"
@@ -962,7 +970,7 @@ def _snippets_shown(page: Path) -> dict[Path, list[str | None]]:
 
 
 def test_every_printed_line_s_code_is_shown():
-    """README: every output a page shows comes from a snippet the page includes, and the
+    """CONTRIBUTING.md: every output a page shows comes from a snippet the page includes, and the
     page shows the code of every line it printed (each `print(` lies in a section the page
     includes). An output quoted from another lesson (思考题 quotes four) names its snippet
     in the block's title, `输出（来自 spiral/linear_collapse.py）`, and links to that
@@ -1012,7 +1020,7 @@ def _columns(line: str) -> int:
 
 
 def test_snippet_and_output_lines_fit_79_columns():
-    """README: snippet lines are at most 79 characters, so a code block shows them whole
+    """CONTRIBUTING.md: snippet lines are at most 79 characters, so a code block shows them whole
     at 1280 px; so are printed output lines (the browser test checks the same in Chromium,
     where there is one). Fails on a longer line in a snippet or a printed output."""
     files = [s.path for s in all_snippets()] + sorted(FIGURES.glob("*/*.txt"))
