@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 from dlcamp import facts
+from dlcamp.outputs import BuildError, read_text
 
 ROOT = facts.ROOT
 DOCS = facts.DOCS
@@ -89,10 +90,9 @@ def current(zh: Path, en: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
 
 def read(page: Path) -> str:
     try:
-        return page.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise TranslationError(f"{page}: not UTF-8 text (byte {err.start}: {err.reason}); "
-                               "save it as UTF-8") from None
+        return read_text(page)
+    except BuildError as err:  # not UTF-8
+        raise TranslationError(str(err)) from None
 
 
 def load() -> dict:
