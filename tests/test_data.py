@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from project import ROOT, all_snippets, datasets_loaded
+from project import all_snippets, datasets_loaded
 
 pytestmark = pytest.mark.xdist_group("data")  # one worker runs the missing-data snippets once
 

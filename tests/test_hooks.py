@@ -50,7 +50,7 @@ def test_a_broken_manifest_is_named_with_the_page(tmp_path):
     (tmp_path / "figures" / "demo").mkdir(parents=True)
     (tmp_path / "figures" / "demo" / "a.manifest.json").write_text("{not json")
     markdown = '```text title="Output"\n--8<-- "docs/figures/demo/a.txt"\n```\n'
-    with pytest.raises(PluginError, match=r"lessons/demo.md: .*a.manifest.json is not valid "
+    with pytest.raises(PluginError, match=r"lessons/demo.md: .*a.manifest.json: not valid "
                                           r"JSON .*python scripts/build.py demo/a"):
         provenance.on_page_markdown(markdown, page=PAGE, config={"docs_dir": str(tmp_path)})
     (tmp_path / "figures" / "demo" / "a.manifest.json").write_text(json.dumps({

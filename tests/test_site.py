@@ -267,26 +267,21 @@ def test_every_figure_and_output_is_used():
     assert not unused, f"generated files no page shows: {unused}"
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for name in ("href", "src"):
-            if attrs.get(name) and not (tag == "link" and attrs.get("rel") == "alternate"):
-                self.links.append(attrs[name])
+def _hrefs(page: Path) -> list[str]:
+    """Every href and src of a built page (not the language alternates in <head>)."""
+    return [element.attrs[name] for element in dom(page).descendants()
+            for name in ("href", "src") if element.attrs.get(name)
+            and not (element.tag == "link" and element.attrs.get("rel") == "alternate")]
 
 
-def _parse(path: Path, cache: dict) -> _Links:
-    if path not in cache:
-        parser = _Links()
-        parser.feed(path.read_text(errors="replace"))
-        cache[path] = parser
-    return cache[path]
+_IDS: dict[Path, set[str]] = {}
+
+
+def _ids(page: Path) -> set[str]:
+    """The ids a link's #fragment may name on a built page."""
+    if page not in _IDS:
+        _IDS[page] = {e.attrs["id"] for e in dom(page).descendants() if "id" in e.attrs}
+    return _IDS[page]
 
 
 def _site_url(site: Path) -> str:
@@ -310,9 +305,9 @@ def _resolve(site: Path, page: Path, path: str) -> Path:
 
 
 def test_no_broken_internal_links(site):
-    cache, broken = {}, []
+    broken = []
     for page in sorted(site.rglob("*.html")):
-        for link in _parse(page, cache).links:
+        for link in _hrefs(page):
             url = urlsplit(link)
             if url.scheme or link.startswith("//") or link.startswith("mailto:"):
                 continue
@@ -320,7 +315,7 @@ def test_no_broken_internal_links(site):
             if not target.exists():
                 broken.append(f"{page.relative_to(site)}: {link} (no such file)")
             elif url.fragment and target.suffix == ".html":
-                if unquote(url.fragment) not in _parse(target, cache).ids:
+                if unquote(url.fragment) not in _ids(target):
                     broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(sorted(set(broken)))
 
@@ -376,7 +371,7 @@ def test_every_page_has_its_own_description_in_its_language(site):
 def test_404_page_speaks_both_languages(site):
     page = dom(site / "404.html")
     assert "找不到页面" in page.words() and "Page not found" in page.words()
-    links = _parse(site / "404.html", {}).links
+    links = _hrefs(site / "404.html")
     root = urlsplit(_site_url(site)).path  # the 404 page is served at any depth
     assert root in links and root + "en/" in links, "the 404 page should link to both homes"
     assert _meta(page)[0] == "zh", "the 404 page should come from the default language"

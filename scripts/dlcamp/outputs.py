@@ -72,7 +72,11 @@ def manifest_path(out: Path, snippet: Snippet) -> Path:
 
 
 def read_manifest(out: Path, snippet: Snippet) -> dict | None:
-    path = manifest_path(out, snippet)
+    return load_manifest(manifest_path(out, snippet))
+
+
+def load_manifest(path: Path) -> dict | None:
+    """A manifest, or None when there is none; BuildError when it is not JSON."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import re
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from dlcamp import lessons
 from dlcamp.facts import DATASETS, ROOT, figure_in, page_language, source_name, stem_of
-from dlcamp.outputs import BuildError, read_text as read
+from dlcamp.outputs import BuildError, Snippet, read_manifest, read_text as read, sha256
 
 INCLUDE = re.compile(r'--8<--\s+"(snippets/[^":]+\.py)(?::[^"]*)?"')
 MARKER = re.compile(r"^\s*# --8<-- \[(start|end):\w+\]\s*$")
@@ -156,12 +155,11 @@ def outputs(snippet: Path, figures: Path, alts: dict[str, str], lang: str) -> li
 def built_from(snippet: Path, figures: Path) -> bool:
     """Whether the outputs in `figures` come from the snippet's current code: the manifest
     of its last successful run records the hash of the source it ran."""
-    manifest = figures / snippet.parent.name / f"{snippet.stem}.manifest.json"
     try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("source_sha256")
-    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = read_manifest(figures, Snippet(snippet))
+    except BuildError:  # not JSON: as if never built (--check reports it)
         return False
-    return recorded == hashlib.sha256(snippet.read_bytes()).hexdigest()
+    return bool(manifest) and manifest.get("source_sha256") == sha256(snippet.read_bytes())
 
 
 def notebook(page: Path, root: Path = ROOT, kept: dict[str, dict] | None = None) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from dlcamp.facts import LANGUAGES, page_language, source_name
-from dlcamp.lessons import LESSONS, heading
+from dlcamp.lessons import LESSONS, heading, number
 from dlcamp.outputs import BuildError, read_text
 
 ROW = re.compile(r"^\|(.+)\|\s*$")
@@ -48,14 +48,14 @@ def lessons(docs: Path, lang: str) -> list[tuple[int, str, str]]:
     """(number, file name, text) of each lesson page in this language, in teaching order
     (the lesson registry's)."""
     found = []
-    for n, lesson in enumerate(LESSONS, start=1):
+    for lesson in LESSONS:
         page = docs / "lessons" / source_name(lesson.slug, lang)
         if page.exists():  # with its title, which the page takes from the registry
             try:
                 text = f"# {heading(lesson.slug, lang)}\n{read_text(page)}"
             except BuildError as err:
                 raise PluginError(f"glossary: {err}") from None
-            found.append((n, page.name, text))
+            found.append((number(lesson.slug), page.name, text))
     return found
 
 

@@ -12,7 +12,7 @@ import re
 from mkdocs.exceptions import PluginError
 
 from dlcamp.facts import page_language, stem_of
-from dlcamp.lessons import BY_SLUG, LESSONS, heading
+from dlcamp.lessons import BY_SLUG, LESSONS, heading, number
 
 PLACEHOLDER = "lessons/"  # the nav section the lessons fill
 MARKER = "<!-- lessons -->"
@@ -50,7 +50,7 @@ def on_page_markdown(markdown, page, **kwargs):
     if stem_of(src) == "index":
         if MARKER not in markdown:
             raise PluginError(f"{src}: no line `{MARKER}` where the list of lessons goes")
-        items = "\n".join(f"{n}. [{lesson.home_line(lang)}](lessons/{lesson.slug}.md)"
-                          for n, lesson in enumerate(LESSONS, start=1))
+        items = "\n".join(f"{number(lesson.slug)}. [{lesson.home_line(lang)}]"
+                          f"(lessons/{lesson.slug}.md)" for lesson in LESSONS)
         return markdown.replace(MARKER, items)
     return markdown

@@ -4,13 +4,13 @@ A page includes what a snippet printed with `--8<-- "docs/figures/<lesson>/<name
 fenced block. Below that block this hook adds one line from the snippet's manifest (written
 by scripts/build.py): the device, the run time, the PyTorch version and the date of the run,
 in the page's language. Readers see what the code costs to run and how fresh the output is."""
-import json
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
 from dlcamp.facts import page_language
+from dlcamp.outputs import MANIFEST_SUFFIX, BuildError, load_manifest
 from dlcamp.site_build.printed_tables import mark_rows
 
 OUTPUT = re.compile(r'^(?P<indent>[ \t]*)--8<--\s+"docs/figures/(?P<path>[^"]+)\.txt"\s*$')
@@ -48,14 +48,13 @@ def on_page_markdown(markdown, page, config, **kwargs):
             # its table rows: on a phone other lines wrap, rows scroll in the box)
             if len(out) > 1 and (fence := OPENING.match(out[-2])):
                 out[-2] = f"{fence['indent']}``` {{.text .dl-output{fence['title'] or ''}}}"
-            manifest = figures / f"{m['path']}.manifest.json"
-            if manifest.exists():
-                try:
-                    pending = (m["indent"], json.loads(manifest.read_text(encoding="utf-8")))
-                except ValueError as err:
-                    raise PluginError(f"{page.file.src_uri}: {manifest} is not valid JSON "
-                                      f"({err}): delete it and run python scripts/build.py "
-                                      f"{m['path']}") from None
+            try:
+                manifest = load_manifest(figures / f"{m['path']}{MANIFEST_SUFFIX}")
+            except BuildError as err:
+                raise PluginError(f"{page.file.src_uri}: {err}: python scripts/build.py "
+                                  f"{m['path']}") from None
+            if manifest is not None:
+                pending = (m["indent"], manifest)
         elif pending and FENCE.match(text):  # the block's closing fence
             indent, manifest = pending
             out += [indent, f"{indent}{line(manifest, lang)}", f"{indent}{{: .dl-provenance }}"]
