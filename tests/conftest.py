@@ -57,10 +57,14 @@ NOT_IN_THE_LOOP = {"test_one_kernel_catches_what_leaks_between_snippets",  # a k
 def pytest_addoption(parser):
     parser.addoption("--lesson", metavar="SLUG",
                      help="run only the checks that concern one lesson (CONTRIBUTING.md)")
+    parser.addoption("--counterfactuals", action="store_true",
+                     help="also run every lesson's counterfactual edits (minutes; "
+                          "tests/test_counterfactuals.py)")
 
 
 def pytest_collection_modifyitems(config, items):
     _only_one_lesson(config, items)
+    _counterfactuals_on_request(config, items)
     _slowest_first(config, items)
 
 
@@ -81,6 +85,41 @@ def _only_one_lesson(config, items):
         (keep if wanted else drop).append(item)
     items[:] = keep
     config.hook.pytest_deselected(items=drop)
+
+
+# ---------------------------------------------------------------- counterfactual edits
+
+def _counterfactuals_on_request(config, items):
+    """The edited snippets run only with --counterfactuals (test_counterfactuals.py)."""
+    if config.getoption("--counterfactuals"):
+        return
+    drop = [item for item in items if item.get_closest_marker("counterfactual")]
+    if drop:
+        items[:] = [item for item in items if item not in drop]
+        config.hook.pytest_deselected(items=drop)
+
+
+_caught: dict[str, list[int]] = {}  # lesson: [caught, declared]
+
+
+def _count_counterfactual(report):
+    if "test_edit_is_caught[" not in report.nodeid or report.when != "call":
+        return
+    lesson = report.nodeid.rsplit("[", 1)[1].rsplit("-", 1)[0]
+    counts = _caught.setdefault(lesson, [0, 0])
+    counts[0] += report.passed
+    counts[1] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _caught:
+        return
+    write = terminalreporter.write_line
+    write("counterfactual edits caught, per lesson:")
+    for lesson, (caught, declared) in _caught.items():
+        write(f"  {lesson:14} {caught}/{declared}")
+    caught, declared = map(sum, zip(*_caught.values()))
+    write(f"  {'all':14} {caught}/{declared} ({caught / declared:.0%})")
 
 
 # ---------------------------------------------------------------- slowest first
@@ -130,6 +169,7 @@ def _slowest_first(config, items):
 
 
 def pytest_runtest_logreport(report):
+    _count_counterfactual(report)
     _now[report.nodeid] = _now.get(report.nodeid, 0.0) + report.duration
 
 
