@@ -152,7 +152,8 @@ n_wide = sum(p.numel() for p in wide_mlp().parameters())
 n_cnn = sum(p.numel() for p in cnn().parameters())
 print(f"wide MLP: {width} hidden units, "
       f"{multiply_adds(wide_mlp()):,d} multiply-adds, "
-      f"{n_wide:,d} parameters ({n_wide / n_cnn:.1f}x the CNN's)")
+      f"{n_wide:,d} parameters")
+print(f"wide MLP / CNN parameters: {n_wide / n_cnn:.1f}x")
 print(f"wide MLP on original pixels: test accuracy {statistics.mean(acc):.4f} "
       f"± {statistics.stdev(acc):.4f}")
 print(f"CNN minus wide MLP on original pixels: "
