@@ -35,8 +35,7 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-from project import ROOT, includes, split_include  # noqa: E402
+from project import ROOT, includes, split_include
 
 LESSONS = ROOT / "docs" / "lessons"
 KINDS = ("printed", "in code", "a name", "exercise", "declared", "unbacked")
