@@ -103,6 +103,15 @@ for label, results in runs.items():
           f" {over:12.0%}")
 print(f"(SGD, lr 0.5, {num_steps} steps of 128 images, {len(seeds)} seeds;\n"
       f" |grad| > {clip_at:g}: the share of steps that clipping shortens)")
+free, norms, _ = runs["no clipping"][0]  # the figure's seed, unclipped
+first = next((step for step, x in enumerate(norms) if x > clip_at), None)
+calm = max(step for step, x in enumerate(free) if x <= free[0])
+late = free[num_steps // 4:]  # the last three quarters
+low, *_, high = statistics.quantiles(late, n=10)  # 10th, 90th percentile
+print(f"first seed: |grad| {norms[0]:.2f} at step 0, first > {clip_at:g} at "
+      f"step {first}\nno clipping: loss {free[0]:.2f} at step 0, last that "
+      f"low at step {calm}\n from step {num_steps // 4}: {min(late):.2f} to "
+      f"{max(late):.2f}, 80% of steps within {low:.2f} to {high:.2f}")
 # --8<-- [end:train]
 
 fig, axes = plt.subplots(2, 1, figsize=(4.5, 5.6), sharex=True,
@@ -124,11 +133,8 @@ assert angle(g, by_norm) < 0.01, "clipping by norm keeps the direction"
 assert angle(g, by_value) > 10, "clipping by value turns the gradient"
 assert torch.equal(tiny, 1e-6 * g), "a small gradient passes unchanged"
 # the first seed with and without clipping: the same start, the same batches
-free, norms, _ = runs["no clipping"][0]  # losses and gradient norms
 clip = runs[f"clipped at {clip_at:g}"][0][0]  # losses
-over = [step for step, x in enumerate(norms) if x > clip_at]
-assert over and over[0] < num_steps - 1, "the limit should be reached"
-first = over[0]  # the first step that clipping shortens
+assert first is not None and first < num_steps - 1, "the limit is not reached"
 assert clip[:first + 1] == free[:first + 1], \
     "below the limit, clipping should change nothing"
 assert clip[first + 1] != free[first + 1], \
