@@ -31,3 +31,7 @@ for name, block in [("3x3 conv 256 -> 256", direct),
 # --8<-- [end:bottleneck]
 
 assert torch.allclose(conv1x1(x), per_pixel, atol=1e-6)
+n_direct, n_bottleneck = [sum(p.numel() for p in block.parameters())
+                          for block in (direct, bottleneck)]
+assert n_bottleneck < n_direct / 8, \
+    "the bottleneck should need under an eighth of the direct parameters"

@@ -28,5 +28,6 @@ print("flatten:", tuple(features.shape), "->",
       tuple(nn.Flatten()(features).shape))
 # --8<-- [end:pool]
 
-assert n_conv == 80 and n_fc == 784 * 6272 + 6272
+assert n_conv == 80 and n_fc == 784 * 6272 + 6272, \
+    "the conv layer: 8 kernels of 3 x 3 + 8 biases; fc: 784 x 6,272 + 6,272"
 assert nn.MaxPool2d(2)(x)[0, 0].tolist() == [[4.0, 1.0], [2.0, 8.0]]

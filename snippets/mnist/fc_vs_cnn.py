@@ -200,6 +200,22 @@ ax.set(xlabel="predicted digit", ylabel="true digit", xticks=range(10),
 ax.grid(False)
 fig.savefig("confusion_matrix.svg")
 
+# the mechanisms, which need no training
+n_mlp = sum(p.numel() for p in mlp().parameters())
+assert abs(n_mlp / n_cnn - 1) < 0.05, "both models: about 6,400 parameters"
+# each conv output: C_in x 3 x 3; the linear layers: one per weight
+assert multiply_adds(cnn()) == (16 * 26 * 26 * 1 * 9 + 16 * 11 * 11 * 16 * 9
+                                + 400 * 10), "a kernel works at every position"
+assert abs(multiply_adds(wide_mlp()) / multiply_adds(cnn()) - 1) < 0.01, \
+    "the wide MLP should do as many multiply-adds as the CNN"
+model, permuted = mlp().to(device), mlp().to(device)
+permuted.load_state_dict(model.state_dict())
+with torch.no_grad():  # the first layer's columns, in the shuffled order
+    permuted[1].weight.copy_(model[1].weight[:, perm])
+    same = torch.allclose(model(X_test), permuted(shuffle_pixels(X_test)),
+                          atol=1e-5)
+assert same, "for an MLP, the shuffle only reorders the first layer's weights"
+# the outcomes
 assert mean["CNN", "original"] > mean["MLP", "original"], \
     "the CNN should beat the MLP"
 assert drop["CNN"] > drop["MLP"] + 0.01, \

@@ -105,3 +105,5 @@ assert early["Adam"] < min(early["momentum"], early["SGD"]), \
 target = 0.8 if quick else 0.95  # the quick profile trains for 200 steps only
 assert all(statistics.mean(a) > target for a in results.values()), \
     "with a tuned learning rate every optimizer should solve the spiral"
+assert all((c[1:] != c[0]).any() for c in curves.values()), \
+    "each seed should give a run of its own"

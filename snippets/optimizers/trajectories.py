@@ -61,3 +61,9 @@ fig.savefig("trajectories.svg")
 final = [f(path[-1]).item() for path in paths.values()]  # SGD, momentum, Adam
 assert final[1] < final[0] / 10, \
     "momentum should beat plain SGD on a narrow valley"
+adam = list(paths.values())[2]
+dx, dy = (adam[1] - adam[0]).abs()  # Adam's first step, gradient (-4, 50)
+assert abs(dx / dy - 1) < 0.01, \
+    "Adam should step as far along x as along y (per-coordinate scaling)"
+assert f(adam[20]) < min(f(p[20]) for p in paths.values() if p is not adam), \
+    "Adam should fall fastest in the first 20 steps"

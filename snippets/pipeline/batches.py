@@ -52,5 +52,6 @@ print(f"10 epochs = {10 * len(train_loader)} iterations "
       f"= {10 * len(train_set)} images seen")
 # --8<-- [end:count]
 
-assert len(train_loader) == math.ceil(len(train_set) / batch_size)
+assert len(train_loader) == math.ceil(len(train_set) / batch_size), \
+    "an epoch should have ceil(N / B) iterations, the last one partial"
 assert sum(sizes) == len(train_set), "one epoch sees every image exactly once"

@@ -70,7 +70,11 @@ for name, make_model in [("wide", wide), ("deep", deep)]:
           f"worst {min(accuracy[name]):.3f}, {len(seeds)} seeds")
 # --8<-- [end:train]
 
-assert abs(n_params(wide()) - n_params(deep())) / n_params(deep()) < 0.01
+assert abs(n_params(wide()) - n_params(deep())) / n_params(deep()) < 0.01, \
+    "both networks should have the same number of parameters"
 mean = {name: statistics.mean(a) for name, a in accuracy.items()}
 assert quick or mean["deep"] <= mean["wide"] + 0.01, \
     "here depth should not help"
+spread = {name: statistics.stdev(a) for name, a in accuracy.items()}
+assert quick or spread["deep"] > spread["wide"], \
+    "the deep network should vary more between seeds"

@@ -59,3 +59,13 @@ assert describe(lenet, (1, 32, 32))[:2] == (5, 61_706)
 assert describe(alexnet, (3, 227, 227))[0] == 8
 assert 60e6 < describe(alexnet, (3, 227, 227))[1] < 62e6, \
     "AlexNet has about 61 M"
+_, alexnet_params, alexnet_macs = describe(alexnet, (3, 227, 227))
+assert alexnet_params == 60_965_224, \
+    "with groups=2 (two GPUs) AlexNet has 60,965,224 parameters"
+lenet_macs = describe(lenet, (1, 32, 32))[2]
+# C1, C3: (outputs) x (C_in x 5 x 5); then one per weight of each Linear
+assert lenet_macs == (6 * 28 * 28 * 5 * 5 + 16 * 10 * 10 * 6 * 5 * 5
+                      + 400 * 120 + 120 * 84 + 84 * 10), \
+    "one multiply-add per kernel weight per output position"
+assert alexnet_macs > 1000 * lenet_macs, \
+    "AlexNet should need over 1,000 times LeNet's multiply-adds"
