@@ -18,7 +18,8 @@ print(preprocess)
 print("weights file:", weights.url.split("/")[-1])
 print("old head:", model.fc)
 n = sum(p.numel() for p in model.parameters())
-print(f"ResNet-18 with it: {n:,} parameters ({n / 1e6:.2f} M)")
+print(f"ResNet-18 with the 1000-class head: {n:,} parameters "
+      f"({n / 1e6:.2f} M)")
 # --8<-- [end:load]
 
 # --8<-- [start:head]
