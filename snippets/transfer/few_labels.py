@@ -215,7 +215,7 @@ moved = max((after[n] - before[n]).norm() / before[n].norm()
 kept = all(torch.equal(after[n], before[n]) for n in after
            if "running" in n)
 print(f"fine-tune, 20 steps: weights moved up to {moved:.1%}; "
-      f"BN statistics as pretrained: {kept}")
+      f"BN statistics kept: {kept}")
 # --8<-- [end:methods]
 
 # --8<-- [start:run]
