@@ -15,9 +15,11 @@ quick = os.environ.get("DLCAMP_QUICK") == "1"  # tests: short runs
 # labelled photos per class: training steps (more photos, more steps)
 steps = {5: 20, 20: 20} if quick else {5: 150, 20: 300, 100: 800}
 ks = list(steps)
-seeds = [1, 2] if quick else [1, 2, 3, 4]
+seeds = [1, 2] if quick else [1, 2, 3, 4, 5]
 pretrain_steps = 30 if quick else 400
-n_train, n_val = (20, 50) if quick else (100, 500)  # photos per class
+# photos per class: a pool larger than the largest k, so that every seed
+# draws other photos at every k
+n_train, n_val = (30, 50) if quick else (300, 500)
 
 # --8<-- [start:data]
 root = os.environ.get("DLCAMP_DATA", "data")  # has FashionMNIST/raw/
@@ -175,6 +177,10 @@ def train(method, X, y, seed, num_steps, lr=0.03, batch_size=32):
         {"params": model.fc.parameters(), "lr": lr},  # the new head
     ], momentum=0.9, weight_decay=5e-4)
     model.train()
+    if method == "fine-tune":  # keep the statistics the head was fitted on
+        for m in model.backbone.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.eval()  # running mean and variance stay as pretrained
     for step in range(num_steps - frozen_steps):
         idx = torch.randperm(len(X), device=device)[:batch_size]
         loss = nn.functional.cross_entropy(model(X[idx]), y[idx])
@@ -185,36 +191,56 @@ def train(method, X, y, seed, num_steps, lr=0.03, batch_size=32):
 
 
 def pick(k, seed):
-    """k of the photos of each class, drawn at random."""
+    """Which photos: k of each class, drawn at random from the pool."""
     g = torch.Generator().manual_seed(seed)
-    idx = torch.cat([(y_train == c).nonzero().flatten().cpu()[
+    return torch.cat([(y_train == c).nonzero().flatten().cpu()[
         torch.randperm(n_train, generator=g)[:k]] for c in range(4)])
-    return X_train[idx], y_train[idx]
 
 
-model = train("linear probe", *pick(ks[0], seeds[0]), seeds[0], 20)
+idx = pick(ks[0], seeds[0])
+X, y = X_train[idx], y_train[idx]
 pretrained = torch.load("pretrained.pt")
+model = train("linear probe", X, y, seeds[0], 20)
 same = all(torch.equal(pretrained["backbone." + name], value)
            for name, value in model.backbone.state_dict().items())
 n_head = sum(p.numel() for p in model.fc.parameters())
 n_all = sum(p.numel() for p in model.parameters())
 print(f"the linear probe trains {n_head} of {n_all:,} parameters; "
       f"backbone unchanged: {same}")
+model = train("fine-tune", X, y, seeds[0], 20)
+after = model.backbone.state_dict()
+before = {name: pretrained["backbone." + name] for name in after}
+moved = max((after[n] - before[n]).norm() / before[n].norm()
+            for n in after if n.endswith("weight"))
+kept = all(torch.equal(after[n], before[n]) for n in after
+           if "running" in n)
+print(f"fine-tune, 20 steps: weights moved up to {moved:.1%}; "
+      f"BN statistics kept: {kept}")
 # --8<-- [end:methods]
 
 # --8<-- [start:run]
 methods = ["from scratch", "linear probe", "fine-tune"]
 acc = {(method, k): [] for method in methods for k in ks}
+drawn = {}  # the photos each seed draws at each k
 for k in ks:
     for seed in seeds:
-        X, y = pick(k, seed)  # the same photos for the three methods
+        idx = pick(k, seed)  # the same photos for the three methods
+        drawn[k, seed] = set(idx.tolist())
+        X, y = X_train[idx], y_train[idx]
         for method in methods:
             model = train(method, X, y, seed, steps[k])
             acc[method, k].append(accuracy(model, X_val, y_val))
+vary = all(drawn[k, seeds[0]] != drawn[k, seeds[1]] for k in ks)
+print(f"{n_train} photos per class to draw from; seeds draw other photos "
+      f"at every k: {vary}")
 
 
 def mean_sd(a):
     return f"{statistics.mean(a):.3f} ± {statistics.stdev(a):.3f}"
+
+
+def mean_se(d):
+    return statistics.mean(d), statistics.stdev(d) / len(d) ** 0.5
 
 
 print(f"test accuracy on the {len(X_val)} val photos, mean ± sd over "
@@ -223,13 +249,21 @@ print("photos/class  steps" + "".join(f"{m:>16s}" for m in methods))
 for k in ks:
     print(f"{k:12d} {steps[k]:6d}"
           + "".join(f"{mean_sd(acc[m, k]):>16s}" for m in methods))
-print("fine-tune minus from scratch, same photos and seed: mean (standard "
-      "error)")
-gain, se = {}, {}  # fine-tune minus from scratch, seed by seed
+print("fine-tune minus from scratch, same photos and seed:")
+print("photos/class    mean      SE  mean/SE")
+d = {}  # fine-tune minus from scratch, seed by seed
 for k in ks:
-    d = [a - b for a, b in zip(acc["fine-tune", k], acc["from scratch", k])]
-    gain[k], se[k] = statistics.mean(d), statistics.stdev(d) / len(d) ** 0.5
-    print(f"{k:12d}        {gain[k]:+.3f} ({se[k]:.3f})")
+    d[k] = [a - b for a, b in zip(acc["fine-tune", k],
+                                  acc["from scratch", k])]
+    gain, se = mean_se(d[k])
+    print(f"{k:12d}  {gain:+.3f}  {se:.3f}  {gain / se:7.1f}")
+few, many = ks[0], ks[-1]
+shrink = mean_se(d[few])[0] - mean_se(d[many])[0]
+se_shrink = (mean_se(d[few])[1] ** 2 + mean_se(d[many])[1] ** 2) ** 0.5
+print(f"gain at k = {few} minus gain at k = {many}: {shrink:+.3f} "
+      f"(SE {se_shrink:.3f}, {shrink / se_shrink:.1f} SE)")
+print(f"k = {many}: best linear probe {max(acc['linear probe', many]):.3f},"
+      f" worst fine-tune {min(acc['fine-tune', many]):.3f}")
 # --8<-- [end:run]
 
 styles = {"from scratch": ("#0072B2", "o"), "linear probe": ("#E69F00", "s"),
@@ -243,7 +277,8 @@ for method, (color, marker) in styles.items():
 axes[0].axhline(1 / len(target), color="gray", linestyle=":")
 axes[0].set(ylabel="test accuracy (4 classes)")
 axes[0].legend()
-axes[1].errorbar(ks, [gain[k] for k in ks], [2 * se[k] for k in ks],
+axes[1].errorbar(ks, [mean_se(d[k])[0] for k in ks],
+                 [2 * mean_se(d[k])[1] for k in ks],
                  color="#009E73", marker="^", capsize=3)
 axes[1].axhline(0, color="gray", linestyle=":")
 axes[1].set(xscale="log", xticks=ks, xticklabels=ks,
@@ -252,13 +287,17 @@ axes[1].set(xscale="log", xticks=ks, xticklabels=ks,
 fig.savefig("few_labels.svg")
 
 assert same, "a linear probe must leave the backbone exactly as pretrained"
+assert 0 < moved < 0.5, \
+    f"fine-tuning should start from the pretrained weights and change " \
+    f"them: moved {moved:.3f}"
+assert kept, "fine-tuning keeps BN in eval(): its statistics stay pretrained"
+assert vary, "the pool is larger than any k: every seed draws other photos"
 if not quick:  # 20 steps on stand-in letters are too few to show these
     assert source_acc > 0.9, "pretraining should learn its six classes"
-    few, many = ks[0], ks[-1]
-    assert gain[few] > 2 * se[few], \
+    gain, se = mean_se(d[few])
+    assert gain > 2 * se, \
         "with 5 photos a class, fine-tuning should beat training from scratch"
-    noise = (se[few] ** 2 + se[many] ** 2) ** 0.5  # of the difference
-    assert gain[few] - gain[many] > 2 * noise, \
+    assert shrink > 2 * se_shrink, \
         "the gain from pretraining should shrink as the labelled photos grow"
     assert max(acc["linear probe", many]) < min(acc["fine-tune", many]), \
-        "with 100 photos per class, frozen features should fall behind"
+        "with the most photos per class, frozen features should fall behind"

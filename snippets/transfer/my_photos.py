@@ -10,7 +10,7 @@ from torchvision import datasets, transforms
 
 torch.manual_seed(0)
 quick = os.environ.get("DLCAMP_QUICK") == "1"  # tests: fewer photos
-n_train, n_val = (20, 50) if quick else (100, 500)  # photos per class
+n_train, n_val = (30, 50) if quick else (300, 500)  # photos per class
 
 # --8<-- [start:write]
 root = os.environ.get("DLCAMP_DATA", "data")  # has FashionMNIST/raw/

@@ -17,6 +17,9 @@ preprocess = weights.transforms()  # inference preset; builds, no download
 print(preprocess)
 print("weights file:", weights.url.split("/")[-1])
 print("old head:", model.fc)
+n = sum(p.numel() for p in model.parameters())
+print(f"ResNet-18 with the 1000-class head: {n:,} parameters "
+      f"({n / 1e6:.2f} M)")
 # --8<-- [end:load]
 
 # --8<-- [start:head]
@@ -55,8 +58,8 @@ for m in model.modules():  # the fix, after every model.train():
         m.eval()  # use and keep the pretrained statistics
 before = model.bn1.running_mean.clone()
 model(x)
-print("with the BatchNorm2d layers in eval(): changed:",
-      not torch.equal(before, model.bn1.running_mean))
+changed_after_fix = not torch.equal(before, model.bn1.running_mean)
+print(f"with the BatchNorm2d layers in eval(): changed: {changed_after_fix}")
 # --8<-- [end:batchnorm]
 
 # --8<-- [start:groups]
@@ -79,5 +82,10 @@ assert count(trainable) == 512 * num_classes + num_classes, \
     "after freezing, only the new head (512 x 4 weights + 4 biases) trains"
 assert frozen_ok, "a frozen backbone gets no gradients, the head does"
 assert changed, "train() updates batch-norm statistics even when frozen"
+assert not changed_after_fix, "BatchNorm2d in eval() keeps its statistics"
+backbone_group, head_group = optimizer.param_groups
+assert head_group["params"][0] is model.fc.weight, "group 1 is the new head"
+assert head_group["lr"] == 10 * backbone_group["lr"], \
+    "the new head learns 10 x faster than the pretrained backbone"
 assert count(optimizer.param_groups[0]["params"]) + count(
     optimizer.param_groups[1]["params"]) == count(model.parameters())
