@@ -49,7 +49,8 @@ def mnist_root(tmp_path_factory) -> Path:
 # freshness, the site's nav, home lists, glossary and links (one site build). Left out: the
 # other lessons, the build script's own tests, the browser, workflows and missing-data runs.
 LOOP_MODULES = {"test_lessons.py", "test_translations.py", "test_figures_fresh.py",
-                "test_site.py", "test_notebooks.py", "test_printed_tables.py"}
+                "test_site.py", "test_notebooks.py", "test_printed_tables.py",
+                "test_prose_numbers.py"}
 NOT_IN_THE_LOOP = {"test_one_kernel_catches_what_leaks_between_snippets",  # a kernel of its own
                    "test_strict_build_fails_on_any_warning"}  # three mkdocs builds
 

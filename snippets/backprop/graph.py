@@ -56,3 +56,7 @@ for child, parent in edges:
 ax.set(xlim=(-1.4, 0.5), ylim=(-0.5, last + 0.5))
 ax.axis("off")
 fig.savefig("computational_graph.svg")
+
+leaves = {label(node) for node in depth if hasattr(node, "variable")}
+assert leaves == {"W1", "b1", "W2", "b2"}, \
+    f"the walk should end at the four parameters (not x, y), not {leaves}"

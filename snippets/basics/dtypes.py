@@ -11,6 +11,12 @@ try:
 except RuntimeError as err:
     print("W @ v raises RuntimeError:\n   ", err)
 # --8<-- [end:mix]
+try:  # checked: @ refuses the mix of types that * promotes
+    W @ v
+except RuntimeError:
+    assert v.dtype == torch.int64 and (W * v).dtype == torch.float32
+else:
+    raise AssertionError("W @ v should refuse a float32 W and an int64 v")
 
 # --8<-- [start:fix]
 print("W @ v.float() ->", (W @ v.float()).shape)  # the fix: convert explicitly

@@ -37,4 +37,5 @@ ax.set(xlabel="$x$", ylabel="$y$")
 ax.legend(loc="lower left")
 fig.savefig("critical_points.svg")
 
-assert kinds == {(1.0, 0.0): "local minimum", (-1.0, 0.0): "saddle point"}
+assert kinds == {(1.0, 0.0): "local minimum", (-1.0, 0.0): "saddle point"}, \
+    f"the Hessian should tell the minimum from the saddle: {kinds}"

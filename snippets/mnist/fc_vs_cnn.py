@@ -70,6 +70,12 @@ def multiply_adds(model):
 for name, make in [("MLP", mlp), ("CNN", cnn)]:
     print(f"{name}: {sum(p.numel() for p in make().parameters()):,d} "
           f"parameters, {multiply_adds(make()):,d} multiply-adds per image")
+kernels = cnn()[:6]  # the two convolution stages, without the output layer
+print(f"CNN kernels: {sum(p.numel() for p in kernels.parameters()):,d} "
+      f"parameters, {multiply_adds(kernels) / multiply_adds(cnn()):.0%} "
+      f"of its multiply-adds")
+print(f"CNN / MLP multiply-adds: "
+      f"{multiply_adds(cnn()) / multiply_adds(mlp()):.1f}x")
 # --8<-- [end:models]
 
 # --8<-- [start:train]
@@ -124,6 +130,9 @@ mean = {key: statistics.mean(acc) for key, acc in results.items()}
 drop = {m: mean[m, "original"] - mean[m, "shuffled"] for m in ("MLP", "CNN")}
 print(f"accuracy lost to the shuffle: MLP {drop['MLP']:.4f}, "
       f"CNN {drop['CNN']:.4f}")
+lead = {d: mean["CNN", d] - mean["MLP", d] for d in ("original", "shuffled")}
+print(f"CNN minus MLP: original pixels {lead['original']:.4f}, "
+      f"shuffled {lead['shuffled']:.4f}")
 # --8<-- [end:permute]
 
 # --8<-- [start:wide]
@@ -139,11 +148,16 @@ def wide_mlp():
 
 acc = [accuracy(train(wide_mlp, X_train, y_train, seed)[0], X_test, y_test)
        for seed in seeds]
+n_wide = sum(p.numel() for p in wide_mlp().parameters())
+n_cnn = sum(p.numel() for p in cnn().parameters())
 print(f"wide MLP: {width} hidden units, "
       f"{multiply_adds(wide_mlp()):,d} multiply-adds, "
-      f"{sum(p.numel() for p in wide_mlp().parameters()):,d} parameters")
+      f"{n_wide:,d} parameters")
+print(f"wide MLP / CNN parameters: {n_wide / n_cnn:.1f}x")
 print(f"wide MLP on original pixels: test accuracy {statistics.mean(acc):.4f} "
       f"± {statistics.stdev(acc):.4f}")
+print(f"CNN minus wide MLP on original pixels: "
+      f"{mean['CNN', 'original'] - statistics.mean(acc):.4f}")
 # --8<-- [end:wide]
 wide_mean = statistics.mean(acc)
 

@@ -13,6 +13,7 @@ device = "cuda" if torch.cuda.is_available() else "cpu"
 quick = os.environ.get("DLCAMP_QUICK") == "1"  # tests: a few steps
 num_steps = 60 if quick else 400
 seeds = [1, 2, 3]
+clip_at = 0.1 if quick else 1.0  # quick: the test data's gradients stay < 1
 
 # --8<-- [start:example]
 def clipped(g, how):
@@ -86,19 +87,22 @@ def train(max_norm, seed, lr=0.5, batch_size=128):
     return losses, torch.stack(norms).tolist(), acc
 
 
-runs = {label: [train(max_norm, seed) for seed in seeds]
-        for label, max_norm in (("no clipping", None), ("clipped at 1", 1.0))}
-print("              test accuracy  loss, last 50  largest |grad|  |grad| > 1")
+runs = {label: [train(limit, seed) for seed in seeds]
+        for label, limit in (("no clipping", None),
+                             (f"clipped at {clip_at:g}", clip_at))}
+print("              test accuracy  loss, last 50  largest |grad|"
+      f"  |grad| > {clip_at:g}")
 for label, results in runs.items():
     losses, norms, acc = zip(*results)  # one entry per seed
     last = statistics.mean(statistics.mean(run[-50:]) for run in losses)
     peak = max(max(run) for run in norms)
-    over = statistics.mean(sum(x > 1 for x in run) / len(run) for run in norms)
+    over = statistics.mean(sum(x > clip_at for x in run) / len(run)
+                           for run in norms)
     mean, sd = statistics.mean(acc), statistics.stdev(acc)
     print(f"{label:12s} {mean:7.3f} ± {sd:.3f} {last:10.2f} {peak:15.1f}"
           f" {over:12.0%}")
 print(f"(SGD, lr 0.5, {num_steps} steps of 128 images, {len(seeds)} seeds;\n"
-      " |grad| > 1: the share of steps that clipping at 1 shortens)")
+      f" |grad| > {clip_at:g}: the share of steps that clipping shortens)")
 # --8<-- [end:train]
 
 fig, axes = plt.subplots(2, 1, figsize=(4.5, 5.6), sharex=True,
@@ -108,7 +112,7 @@ for (label, results), color, style in zip(runs.items(), ("#D55E00", "#0072B2"),
     losses, norms, _ = results[0]  # the first seed
     axes[0].plot(norms, color=color, linestyle=style, linewidth=1, label=label)
     axes[1].plot(losses, color=color, linestyle=style, linewidth=1)
-axes[0].axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
+axes[0].axhline(clip_at, color="grey", linewidth=0.8, linestyle=":")
 axes[0].set(ylabel="gradient norm (before clipping)", yscale="log")
 axes[1].set(ylabel="training loss", xlabel="step (batch of 128)",
             yscale="log")
@@ -119,6 +123,16 @@ by_norm, by_value = clipped(g, "norm"), clipped(g, "value")
 assert angle(g, by_norm) < 0.01, "clipping by norm keeps the direction"
 assert angle(g, by_value) > 10, "clipping by value turns the gradient"
 assert torch.equal(tiny, 1e-6 * g), "a small gradient passes unchanged"
+# the first seed with and without clipping: the same start, the same batches
+free, norms, _ = runs["no clipping"][0]  # losses and gradient norms
+clip = runs[f"clipped at {clip_at:g}"][0][0]  # losses
+over = [step for step, x in enumerate(norms) if x > clip_at]
+assert over and over[0] < num_steps - 1, "the limit should be reached"
+first = over[0]  # the first step that clipping shortens
+assert clip[:first + 1] == free[:first + 1], \
+    "below the limit, clipping should change nothing"
+assert clip[first + 1] != free[first + 1], \
+    f"step {first}: a gradient above the limit should have been shortened"
 if not quick:  # a few steps are too short to diverge
     acc = {label: [a for _, _, a in res] for label, res in runs.items()}
     gap = statistics.mean(acc["clipped at 1"]) - statistics.mean(

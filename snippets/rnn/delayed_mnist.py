@@ -33,6 +33,9 @@ def as_tensors(dataset, n):
 X_train, y_train = as_tensors(train_set, 1000 if quick else 10000)
 X_test, y_test = as_tensors(test_set, 300 if quick else 2000)
 print(f"training images {tuple(X_train.shape)}, test {tuple(X_test.shape)}")
+share = torch.bincount(y_test, minlength=10) / len(y_test)  # per digit
+print("digit         " + "".join(f"{d:6d}" for d in range(10)))
+print("share of test " + "".join(f"{s:6.3f}" for s in share))
 # --8<-- [end:data]
 
 
@@ -115,6 +118,13 @@ def gap_beyond_noise(a, b):
     return gap, gap > 2 * max(statistics.stdev(a), statistics.stdev(b))
 
 
+# the LSTM's cell path at the start: with x = 0 and h = 0, dc_1/dc_0 = f_1
+lstm = Reader(nn.LSTM).rnn
+c_0 = torch.zeros(1, 1, 64, requires_grad=True)  # (layers, N, d_h)
+_, (_, c_1) = lstm(torch.zeros(1, 1, 28), (torch.zeros(1, 1, 64), c_0))
+(f_1,) = torch.autograd.grad(c_1.sum(), c_0)
+assert torch.allclose(f_1, torch.sigmoid(torch.tensor(1.0))), \
+    "the forget gate should start at sigmoid(b_f) = sigmoid(1) = 0.731"
 assert statistics.mean(acc["LSTM", 0]) > 0.3, \
     "the LSTM should learn to read undelayed digits (chance is 0.1)"
 if not quick:  # the quick run is too short for these
