@@ -184,11 +184,12 @@ for name in ("plain, deep", "residual, deep"):
         (g, w), label = grads[name, when], name.split(",")[0] + ", " + when
         print(f"{label:22s} {g[0]:11.3f} {g[-1]:7.3f}"
               f" {w[0]:11.1f} {w[-1]:7.1f}")
+print("gradient at init    first / last block   per block   max / min")
 for name in ("plain, deep", "residual, deep"):
     g = grads[name, "init"][0]
-    print(f"{name.split(',')[0]:8s} at init, gradient: first / last block"
-          f" {g[0] / g[-1]:,.1f} (x {(g[0] / g[-1]) ** (1 / (len(g) - 1)):.2f}"
-          f" a block), max / min {max(g) / min(g):,.1f}")
+    print(f"{name.split(',')[0]:20s} {g[0] / g[-1]:17,.1f}"
+          f" {(g[0] / g[-1]) ** (1 / (len(g) - 1)):11.2f}"
+          f" {max(g) / min(g):11,.1f}")
 (g0, w0), (g1, w1) = [grads["plain, deep", when]
                       for when in ("init", "trained")]
 print(f"plain, first block: weight norm x {w1[0] / w0[0]:.0f} in training")
@@ -230,7 +231,7 @@ for name, (color, marker) in styles.items():
         e = torch.tensor([[p[3] for p in run] for run in curves[name]])
         axes[0].plot(steps, e.mean(0), color=color, marker=marker,
                      markersize=4, linestyle="--", markerfacecolor="none",
-                     label=f"plain, {6 * n + 2} layers, train-mode BN")
+                     label=f"plain, {6 * n + 2}, train mode")
 axes[0].set(ylabel="training error")
 axes[1].set(ylabel="test error", xlabel="step (batch of 128)")
 fig.legend(*axes[0].get_legend_handles_labels(), ncol=2,
