@@ -1,4 +1,5 @@
 """Plain vs residual CNNs, shallow vs deep, on Fashion-MNIST: degradation."""
+import copy
 import os
 import statistics
 import sys
@@ -84,13 +85,16 @@ def make_net(n, residual, zero_init=False, width=8):
 
 
 # --8<-- [start:train]
-def error(model, X, y):
-    model.eval()  # batch norm with its running statistics
+def measure(model, X, y, train_mode=False):
+    """Error and loss on X. BN normalises with its running statistics
+    (eval mode) or with each batch's own, as in training (train mode); on
+    a copy, so the model's running statistics stay as they are."""
+    model = copy.deepcopy(model).train(train_mode)
     with torch.no_grad():
-        wrong = sum((model(X[i:i + 500]).argmax(1) != y[i:i + 500]).sum()
-                    for i in range(0, len(X), 500))
-    model.train()
-    return wrong.item() / len(X)
+        logits = torch.cat([model(X[i:i + 500])
+                            for i in range(0, len(X), 500)])
+    return ((logits.argmax(1) != y).float().mean().item(),
+            nn.functional.cross_entropy(logits, y).item())
 
 
 def train(model, seed, batch_size=128):
@@ -98,11 +102,13 @@ def train(model, seed, batch_size=128):
     torch.manual_seed(seed)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9,
                                 weight_decay=1e-4)
-    curve = []  # (step, training error, test error)
-    for step in range(num_steps + 1):
+    curve = []  # (step, training error, test error, the same training
+    for step in range(num_steps + 1):  # images in train mode: error, loss)
         if step % eval_every == 0:
-            curve.append((step, error(model, X_train[:1000], y_train[:1000]),
-                          error(model, X_test, y_test)))
+            X, y = X_train[:1000], y_train[:1000]
+            curve.append((step, measure(model, X, y)[0],
+                          measure(model, X_test, y_test)[0],
+                          *measure(model, X, y, train_mode=True)))
         if step == num_steps:
             return curve
         idx = torch.randint(len(X_train), (batch_size,), device=device)
@@ -115,7 +121,9 @@ def train(model, seed, batch_size=128):
 
 # --8<-- [start:gradients]
 def block_norms(model):
-    """Per block: norms of the loss gradient and of the conv weights."""
+    """Per block: norms of the loss gradient and of the conv weights
+    (on a copy: the train-mode pass must not touch the running stats)."""
+    model = copy.deepcopy(model)
     model.zero_grad()
     idx = torch.arange(512, device=device)  # one fixed batch
     nn.functional.cross_entropy(model(X_train[idx]), y_train[idx]).backward()
@@ -159,6 +167,15 @@ for name, (n, residual, zero_init) in configs.items():
 print(f"({num_steps} steps of 128 images, {len(seeds)} seeds, mean ± sd)")
 # --8<-- [end:run]
 
+# --8<-- [start:modes]
+print("plain, deep, training images (mean of the seeds):")
+print("  step   error (eval mode)   error (train mode)   loss (train mode)")
+for points in zip(*curves["plain, deep"]):  # the seeds' points at one step
+    step, e_eval, _, e_train, loss = map(statistics.mean, zip(*points))
+    print(f"{step:6.0f} {e_eval:19.3f} {e_train:20.3f} {loss:19.3f}")
+print("(guessing: error 0.900, loss 2.303)")
+# --8<-- [end:modes]
+
 # --8<-- [start:gradient_report]
 print("                        gradient norm        conv weight norm")
 print("                        first block  last    first block  last")
@@ -167,6 +184,19 @@ for name in ("plain, deep", "residual, deep"):
         (g, w), label = grads[name, when], name.split(",")[0] + ", " + when
         print(f"{label:22s} {g[0]:11.3f} {g[-1]:7.3f}"
               f" {w[0]:11.1f} {w[-1]:7.1f}")
+print("gradient at init    first / last block   per block   max / min")
+for name in ("plain, deep", "residual, deep"):
+    g = grads[name, "init"][0]
+    print(f"{name.split(',')[0]:20s} {g[0] / g[-1]:17,.1f}"
+          f" {(g[0] / g[-1]) ** (1 / (len(g) - 1)):11.2f}"
+          f" {max(g) / min(g):11,.1f}")
+(g0, w0), (g1, w1) = [grads["plain, deep", when]
+                      for when in ("init", "trained")]
+print(f"plain, first block: weight norm x {w1[0] / w0[0]:.0f} in training")
+print(f"  lr * gradient / weight norm: {0.1 * g0[0] / w0[0]:.1f} at init,"
+      f" {0.1 * g1[0] / w1[0]:.1e} trained")
+print(f"  trained, gradient * weight norm: {g1[0] * w1[0]:.1f}"
+      f" (last block {g1[-1] * w1[-1]:.1f})")
 
 # Batch norm undoes any scaling of the conv weights before it, so the
 # gradient shrinks by the same factor: d loss / d(c w) = (d loss / d w) / c
@@ -197,6 +227,11 @@ for name, (color, marker) in styles.items():
         e = torch.tensor([[p[k] for p in run] for run in curves[name]])
         ax.plot(steps, e.mean(0), color=color, marker=marker, markersize=4,
                 label=f"{name.split(',')[0]}, {6 * n + 2} layers")
+    if name == "plain, deep":  # its training error as training sees it
+        e = torch.tensor([[p[3] for p in run] for run in curves[name]])
+        axes[0].plot(steps, e.mean(0), color=color, marker=marker,
+                     markersize=4, linestyle="--", markerfacecolor="none",
+                     label=f"plain, {6 * n + 2}, train mode")
 axes[0].set(ylabel="training error")
 axes[1].set(ylabel="test error", xlabel="step (batch of 128)")
 fig.legend(*axes[0].get_legend_handles_labels(), ncol=2,
@@ -219,8 +254,16 @@ noise = max(statistics.stdev(e) for name in final for e in final[name])
 err = {name: means[0] for name, means in mean_of.items()}  # training error
 g_plain = grads["plain, deep", "init"][0]
 g_res = grads["residual, deep", "init"][0]
+block = Block(8, 8, 1, residual=True).to(device)
+nn.init.zeros_(block.bn2.weight)  # F(x) = 0: the block should pass x on
+with torch.no_grad():
+    passed_on = (block(x) - torch.relu(x)).abs().max().item()
+assert passed_on < 1e-6, "a residual block with F(x) = 0 should give relu(x)"
 assert g_plain[0] > g_plain[-1], \
     "at init the plain BN net's gradient should grow towards the input"
+spread = g_plain[0] / g_plain[-1] / (g_res[0] / g_res[-1])  # 20 layers: 2.1
+assert spread > (1.5 if quick else 10), \
+    "the plain net's gradient should spread far more than the residual's"
 assert grad[0] / grad[1] > 9.9, "BN: 10 x the weights, a tenth the gradient"
 if not quick:  # 20 steps of 8- and 20-layer nets are too few to show these
     assert err["plain, deep"] > err["plain, shallow"] + 2 * noise, \
@@ -231,8 +274,6 @@ if not quick:  # 20 steps of 8- and 20-layer nets are too few to show these
     rising = sum(a > b for a, b in zip(g_plain, g_plain[1:]))
     assert rising > 0.75 * (len(g_plain) - 1), \
         "block after block, the plain net's gradient should grow towards x"
-    assert g_plain[0] / g_plain[-1] > 10 * g_res[0] / g_res[-1], \
-        "the plain net's gradient should spread far more than the residual's"
     w_init = grads["plain, deep", "init"][1][0]
     w_trained = grads["plain, deep", "trained"][1][0]
     assert w_trained > 10 * w_init, \

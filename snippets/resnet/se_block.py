@@ -135,6 +135,33 @@ se_gain = (sum(statistics.variance(a) for a in accuracy.values())
            / len(seeds)) ** 0.5
 print(f"SE - no SE: {gain:+.4f}, standard error {se_gain:.4f} "
       f"({len(seeds)} seeds, {num_steps} steps)")
+
+
+def multiply_adds(model):
+    """Per 14x14 image: conv and linear layers, and SE's rescaling (one
+    multiplication per value it scales)."""
+    counts = []
+
+    def hook(m, inputs, out):
+        if isinstance(m, nn.Conv2d):
+            k = m.kernel_size[0] * m.kernel_size[1]
+            counts.append(out.numel() * m.in_channels // m.groups * k)
+        elif isinstance(m, nn.Linear):
+            counts.append(out.numel() * m.in_features)
+        elif isinstance(m, SE):
+            counts.append(out.numel())
+    hooks = [m.register_forward_hook(hook) for m in model.modules()]
+    with torch.no_grad():
+        model.eval()(X_test[:1])
+    for h in hooks:
+        h.remove()
+    return sum(counts)
+
+
+macs = {se: multiply_adds(model) for se, model in models.items()}
+share = macs[True] / macs[False] - 1
+print(f"multiply-adds per image: {macs[False]:,d} without SE, "
+      f"{macs[True]:,d} with SE (+{share:.2%})")
 # --8<-- [end:compare]
 
 # --8<-- [start:excitation]
@@ -159,6 +186,13 @@ ax.grid(False)
 fig.colorbar(im, ax=ax, label="mean excitation weight")
 fig.savefig("se_excitation.svg")
 
+block = Block(16, 16, 1, se=True).to(device)
+nn.init.zeros_(block.f[4].weight)  # F(x) = 0: only the shortcut is left
+x = torch.randn(8, 16, 14, 14, device=device)
+with torch.no_grad():  # SE sits on F(x), so x should pass on unscaled
+    passed_on = (block(x) - torch.relu(x)).abs().max().item()
+assert passed_on < 1e-6, "SE should rescale F(x) only, before the sum"
+assert share < 0.01, f"SE should add under 1% of the multiply-adds: {share}"
 assert gap < 1e-5, "the hand-written SE should match torchvision's"
 assert params == 2 * 64 * 16 + 16 + 64, "SE costs 2*C*C/r + C/r + C"
 if not quick:  # 20 steps on stand-in data are too few to show these
