@@ -102,8 +102,16 @@ class Number:
     percent: bool
 
 
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+TIMES_TEN = re.compile(r"\s*[×x]\s*10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")  # 1.7×10⁻⁶, as printed 1.7e-06
+
+
 def parse(m: re.Match, after: str) -> Number:
     whole, frac, exp = m.group(1), m.group(2) or "", m.group(3) or ""
+    power = TIMES_TEN.match(after)
+    if power and not exp:
+        exp = "e" + power.group(1).translate(SUPERSCRIPT)
+        after = after[power.end():]
     value = float(whole.replace(",", "") + frac + exp)
     if exp:
         decimals = len(frac) - 1 - int(exp[1:])
@@ -225,6 +233,8 @@ def quotes(page: Path) -> list[Quote]:
     exercises = exercises.start() if exercises else len(text)
     found = []
     for m in NUMBER.finditer(masked):
+        if m.group(0) == "10" and TIMES_TEN.match(masked[m.start() - 2:m.end() + 4]):
+            continue  # the base of 1.7×10⁻⁶, read with the 1.7
         number = parse(m, masked[m.end():m.end() + 20])
         if any(backs(p, number) for p in printed):
             kind = "printed"
