@@ -40,6 +40,12 @@ def datasets_loaded(source: str) -> set[str]:
     return set(re.findall(r"\bdatasets\.(\w+)\b", source)) & set(DATASETS)
 
 
+def snippet_env(data_root) -> dict:
+    """The environment of a snippet run as `python <snippet>` in the quick profile, on the CPU."""
+    return dict(os.environ, DLCAMP_DATA=str(data_root), DLCAMP_QUICK="1", MPLBACKEND="Agg",
+                CUDA_VISIBLE_DEVICES="", PYTHONUNBUFFERED="1")
+
+
 def lesson_pages() -> list[Path]:
     """The Chinese lesson pages, docs/lessons/<lesson>.md: one notebook each."""
     return [p for p in zh_pages() if p.parent == DOCS / "lessons"]

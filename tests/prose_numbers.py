@@ -35,9 +35,10 @@ from pathlib import Path
 
 import yaml
 
-from project import ROOT, includes, split_include
+from dlcamp.facts import stem_of
+from project import en_twin, includes, split_include
+from project import lesson_pages as zh_lesson_pages
 
-LESSONS = ROOT / "docs" / "lessons"
 KINDS = ("printed", "in code", "a name", "exercise", "declared", "unbacked")
 EXERCISES = re.compile(r"^##\s.*\{#exercises\}", re.M)
 
@@ -255,11 +256,11 @@ def quotes(page: Path) -> list[Quote]:
 
 
 def lesson_pages() -> list[Path]:
-    return sorted(LESSONS.glob("*.md"))
+    """Both languages of every lesson page, in name order."""
+    return sorted(p for zh in zh_lesson_pages() for p in (zh, en_twin(zh)))
 
 
-def slug_of(page: Path) -> str:
-    return page.name.split(".")[0]
+slug_of = stem_of
 
 
 def table(pages: list[Path]) -> str:

@@ -20,7 +20,6 @@ fails, so the declaration is removed. Those runs take minutes and are opt-in:
 
 The declarations themselves are checked by every test run: each lesson has some, every
 `replace` is still in its snippet, and at most one in ten is declared to survive."""
-import os
 import subprocess
 import sys
 import tomllib
@@ -29,6 +28,7 @@ import pytest
 
 from dlcamp.facts import SNIPPETS
 from dlcamp.lessons import LESSONS
+from project import snippet_env
 
 FILE = "counterfactuals.toml"
 SHARE_SURVIVING = 0.10  # the issue's bar: at least 90 % of the declared edits are caught
@@ -86,8 +86,7 @@ def test_at_most_a_tenth_of_the_edits_survive():
 def test_edit_is_caught(slug, n, edit, tmp_path, mnist_root):
     script = tmp_path / edit["snippet"]
     script.write_text(edited_source(slug, edit), "utf-8")
-    env = dict(os.environ, DLCAMP_QUICK="1", DLCAMP_DATA=str(mnist_root), MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=env,
+    proc = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=snippet_env(mnist_root),
                           capture_output=True, text=True, timeout=600)
     last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
     caught = proc.returncode != 0 and last.startswith("AssertionError")

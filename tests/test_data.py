@@ -2,23 +2,17 @@
 
 The snippets are found by what they read ($DLCAMP_DATA), so a new one is covered too."""
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from project import all_snippets, datasets_loaded
+from project import all_snippets, datasets_loaded, snippet_env
 
 pytestmark = pytest.mark.xdist_group("data")  # one worker runs the missing-data snippets once
 
 USING_DATA = [s for s in all_snippets()
               if "DLCAMP_DATA" in s.path.read_text()]
-
-
-def snippet_env(data_root) -> dict:
-    return dict(os.environ, DLCAMP_DATA=str(data_root), DLCAMP_QUICK="1", MPLBACKEND="Agg",
-                CUDA_VISIBLE_DEVICES="", PYTHONUNBUFFERED="1")
 
 
 def run_snippet(snippet, data_root, tmp_path):
