@@ -78,6 +78,19 @@ LESSONS = (
                        "gradients through time, MNIST with a delayed answer, and gradient "
                        "clipping"},
            datasets=("MNIST",)),
+    Lesson("normalization", {"zh": "归一化与正则化", "en": "Normalization and regularization"},
+           home={"zh": "归一化与正则化：手写 BatchNorm 与 LayerNorm、训练与评估模式、Dropout、"
+                       "权重衰减与 AdamW、早停",
+                 "en": "Normalization and regularization: BatchNorm and LayerNorm by hand, "
+                       "train and eval mode, dropout, weight decay and AdamW, early stopping"},
+           datasets=("MNIST",)),
+    Lesson("attention", {"zh": "注意力机制与 Transformer", "en": "Attention and a small Transformer"},
+           home={"zh": "注意力机制：手写缩放点积注意力、掩码、位置编码、多头注意力，"
+                       "以及一个在 CPU 上训练的两层 Transformer",
+                 "en": "Attention: scaled dot-product attention by hand, masks, positional "
+                       "encodings, multi-head attention, and a 2-layer Transformer trained "
+                       "on the CPU"},
+           datasets=("MNIST",)),
 )
 
 BY_SLUG = {lesson.slug: lesson for lesson in LESSONS}
