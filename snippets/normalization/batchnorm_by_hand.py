@@ -30,8 +30,9 @@ gap_mean = (running_mean - bn.running_mean).abs().max().item()
 gap_var = (running_var - bn.running_var).abs().max().item()
 print(f"train mode, largest |by hand - nn.BatchNorm2d|: {gap_train:.1e}")
 print(f"running mean: {gap_mean:.1e}, running var: {gap_var:.1e} apart")
+lag = 3 * (1 - (1 - momentum) ** 5)  # from 0, 5 steps towards 3
 print(f"after 5 batches of mean 3: running mean "
-      f"{bn.running_mean.mean():.2f}, 1 - 0.9^5 = {1 - 0.9 ** 5:.2f} of it")
+      f"{bn.running_mean.mean():.2f}, 3 * (1 - 0.9^5) = {lag:.2f}")
 # --8<-- [end:train]
 
 # --8<-- [start:eval]

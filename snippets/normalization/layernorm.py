@@ -33,8 +33,8 @@ def change_with_mates(norm, x, mates):
 
 ln_change = change_with_mates(ln, x, mates)
 bn_change = change_with_mates(lambda z: bn(z.transpose(1, 2)), x, mates)
-print(f"x's output changes with its batch-mates: LayerNorm "
-      f"{ln_change:.1e}, BatchNorm (train mode) {bn_change:.2f}")
+print(f"change with batch-mates: LayerNorm {ln_change:.1e}, "
+      f"BatchNorm (train mode) {bn_change:.2f}")
 # --8<-- [end:alone]
 
 assert gap < 1e-5, f"the hand-written LayerNorm should match: {gap:.1e}"

@@ -43,17 +43,19 @@ def mlp(p_drop):
                          nn.Linear(256, 10))
 
 
-def accuracy(model, X, y):
-    model.eval()  # dropout off
+def evaluate(model, X, y):  # accuracy and loss, dropout off
+    model.eval()
     with torch.no_grad():
-        return (model(X).argmax(dim=1) == y).float().mean().item()
+        out = model(X)
+    return ((out.argmax(dim=1) == y).float().mean().item(),
+            nn.functional.cross_entropy(out, y).item())
 
 
 def train(seed, p_drop=0.0, opt=torch.optim.Adam, wd=0.0, batch_size=100):
     torch.manual_seed(seed)
     model = mlp(p_drop).to(device)
     optimizer = opt(model.parameters(), lr=1e-3, weight_decay=wd)
-    val_accs, best = [], None
+    val_accs, val_losses, best = [], [], None
     for epoch in range(num_epochs):
         model.train()
         for idx in torch.randperm(n_train).split(batch_size):
@@ -62,14 +64,16 @@ def train(seed, p_drop=0.0, opt=torch.optim.Adam, wd=0.0, batch_size=100):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-        val_accs.append(accuracy(model, X_val, y_val))
-        if val_accs[-1] > max(val_accs[:-1], default=-1):  # early stopping:
-            best = copy.deepcopy(model)  # keep the best model so far
+        acc, loss = evaluate(model, X_val, y_val)
+        val_accs.append(acc)
+        val_losses.append(loss)
+        if loss <= min(val_losses):  # early stopping: keep a copy of the
+            best = copy.deepcopy(model)  # model with the lowest val loss
     norm = torch.cat([m.weight.flatten() for m in model
                       if isinstance(m, nn.Linear)]).norm().item()
-    return dict(train=accuracy(model, X_train, y_train), val=val_accs[-1],
-                test=accuracy(model, X_test, y_test), norm=norm,
-                val_accs=val_accs, best=best)
+    return dict(train=evaluate(model, X_train, y_train)[0], val=val_accs[-1],
+                test=evaluate(model, X_test, y_test)[0], norm=norm,
+                val_accs=val_accs, val_losses=val_losses, best=best)
 
 
 configs = {"baseline": {},
@@ -91,10 +95,47 @@ for name, rs in runs.items():
 # --8<-- [end:train]
 
 # --8<-- [start:early]
-print("early stopping (baseline): the epoch with the best val accuracy")
-for seed, r in zip(seeds, runs["baseline"]):
-    stop = r["val_accs"].index(max(r["val_accs"]))  # the first best epoch
-    r["early"] = accuracy(r["best"], X_test, y_test)
-    print(f"  seed {seed}: epoch {stop + 1:3d}, test {r['early']:.3f} "
-          f"(last epoch: {r['test']:.3f})")
+base = runs["baseline"]
+stops = [r["val_losses"].index(min(r["val_losses"])) + 1 for r in base]
+early = [evaluate(r["best"], X_test, y_test)[0] for r in base]
+print(f"early stopping (baseline), lowest val loss at epoch "
+      f"{statistics.mean(stops):.0f} ± {statistics.stdev(stops):.0f}")
+print(f"  test accuracy there {statistics.mean(early):.3f} ± "
+      f"{statistics.stdev(early):.3f}, after {num_epochs} epochs "
+      f"{statistics.mean(r['test'] for r in base):.3f}")
 # --8<-- [end:early]
+
+fig, axes = plt.subplots(2, 1, figsize=(4.5, 5.6), sharex=True,
+                         layout="constrained")
+epochs = range(1, num_epochs + 1)
+for name, color, style in (("baseline", "#D55E00", "--"),
+                           ("dropout 0.5", "#0072B2", "-"),
+                           ("AdamW 1.0", "#009E73", ":")):
+    for ax, key in zip(axes, ("val_losses", "val_accs")):
+        curve = torch.tensor([r[key] for r in runs[name]]).mean(dim=0)
+        ax.plot(epochs, curve, color=color, linestyle=style, label=name)
+for ax in axes:
+    ax.axvline(statistics.mean(stops), color="grey", linewidth=0.8)
+axes[0].set(ylabel="validation loss")
+axes[1].set(ylabel="validation accuracy", xlabel="epoch")
+axes[0].legend()
+fig.savefig("small_data.svg", metadata={"Date": None})
+
+for r, stop in zip(base, stops):  # the kept model is the stopping epoch's
+    assert evaluate(r["best"], X_val, y_val)[1] == r["val_losses"][stop - 1]
+for a, b in zip(base, runs["Adam + L2 1e-3"]):
+    assert b["norm"] < 0.97 * a["norm"], "weight decay should shrink |W|"
+for a, b in zip(base, runs["AdamW 1.0"]):
+    assert b["norm"] < a["norm"], "AdamW's decay should shrink |W|"
+if not quick:
+    test = {k: [r["test"] for r in rs] for k, rs in runs.items()}
+    mean = {k: statistics.mean(v) for k, v in test.items()}
+    noise = max(statistics.stdev(v) for v in test.values())
+    gain = mean["dropout 0.5"] - mean["baseline"]
+    assert gain > 2 * noise, f"dropout 0.5 should help beyond noise: {gain}"
+    assert all(r["train"] > 0.99 for rs in runs.values() for r in rs), \
+        "every model should fit its 1,000 training images"
+    assert min(statistics.mean(r["train"] - r["test"] for r in rs)
+               for rs in runs.values()) > 0.1, "a large gap should remain"
+    assert statistics.mean(early) <= mean["baseline"], \
+        "here stopping at the lowest val loss should not help"
