@@ -37,7 +37,7 @@ try:
     one_fails = False
 except ValueError as err:
     one_fails = True
-    print(f"batch of 1, train mode: ValueError: {str(err)[:45]}...")
+    print(f"batch of 1, train mode: ValueError: {str(err)[:32]}...")
 bn2d = nn.BatchNorm2d(1).train()  # 2d: statistics over H, W of one image
 dim = torch.rand(1, 1, 28, 28)
 bright = 5 + 3 * dim  # the same image, brighter and with more contrast
