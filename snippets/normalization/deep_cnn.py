@@ -62,7 +62,9 @@ for bn in (False, True):  # every conv's weights times 2: what changes?
             if isinstance(m, nn.Conv2d):
                 m.weight *= 2
         ratio = (features(X).norm() / before).item()
-    print(f"{'with BN' if bn else 'plain'}: features grow {ratio:.3f}-fold")
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"{'with BN' if bn else 'plain'}: {n_params:,} parameters, "
+          f"features grow {ratio:.3f}-fold")
     if bn:
         ratio_bn = ratio
     else:
