@@ -85,7 +85,8 @@ runs = {name: [train(seed, **kw) for seed in seeds]
         for name, kw in configs.items()}
 print(f"{num_epochs} epochs of Adam (lr 0.001), mean ± sd over "
       f"{len(seeds)} seeds")
-print("                 train   val        test      train-test  |W|")
+print(f"{'':15s} {'train':>6s} {'val':>6s} {'test ± sd':>15s} "
+      f"{'gap':>7s} {'|W|':>7s}")  # gap: train - test accuracy
 for name, rs in runs.items():
     m = {k: statistics.mean(r[k] for r in rs) for k in rs[0] if k in
          ("train", "val", "test", "norm")}
