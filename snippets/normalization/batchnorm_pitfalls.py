@@ -39,9 +39,9 @@ except ValueError as err:
     one_fails = True
     print(f"batch of 1, train mode: ValueError: {str(err)[:32]}...")
 bn2d = nn.BatchNorm2d(1).train()  # 2d: statistics over H, W of one image
-dim = torch.rand(1, 1, 28, 28)
-bright = 5 + 3 * dim  # the same image, brighter and with more contrast
-same = (bn2d(dim) - bn2d(bright)).abs().max().item()
+image = torch.rand(1, 1, 28, 28)  # (1, 1, 28, 28): a batch of one
+bright = 5 + 3 * image  # the same image, brighter and with more contrast
+same = (bn2d(image) - bn2d(bright)).abs().max().item()
 print(f"batch of 1, BatchNorm2d: x and 5 + 3x differ by {same:.1e} after BN")
 # --8<-- [end:one]
 

@@ -1,4 +1,4 @@
-"""A deep plain CNN with and without BatchNorm, at two learning rates."""
+"""A deep plain CNN with and without BatchNorm, at three learning rates."""
 import os
 import statistics
 import sys

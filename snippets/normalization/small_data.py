@@ -32,6 +32,8 @@ X_val = X_all[n_train:n_train + n_val]  # held out from the training images
 y_val = y_all[n_train:n_train + n_val]
 X_test = test_set.data[:n_test].flatten(1).float().div(255).to(device)
 y_test = test_set.targets[:n_test].to(device)
+X_rest = test_set.data[n_test:].flatten(1).float().div(255).to(device)
+y_rest = test_set.targets[n_test:].to(device)  # the other test images
 print(f"train {len(X_train)}, validation {len(X_val)}, test {len(X_test)}")
 # --8<-- [end:data]
 
@@ -73,7 +75,8 @@ def train(seed, p_drop=0.0, opt=torch.optim.Adam, wd=0.0, batch_size=100):
                       if isinstance(m, nn.Linear)]).norm().item()
     return dict(train=evaluate(model, X_train, y_train)[0], val=val_accs[-1],
                 test=evaluate(model, X_test, y_test)[0], norm=norm,
-                val_accs=val_accs, val_losses=val_losses, best=best)
+                val_accs=val_accs, val_losses=val_losses, best=best,
+                model=model)
 
 
 configs = {"baseline": {},
@@ -95,8 +98,16 @@ for name, rs in runs.items():
           f"± {sd:.3f} {m['train'] - m['test']:7.3f} {m['norm']:7.1f}")
 # --8<-- [end:train]
 
-# --8<-- [start:early]
+# --8<-- [start:rest]
 base = runs["baseline"]
+rest = [evaluate(r["model"], X_rest, y_rest)[0] for r in base]
+print(f"baseline, test images 1-{n_test}: "
+      f"{statistics.mean(r['test'] for r in base):.3f}, "
+      f"{n_test + 1}-{n_test + len(X_rest)}: {statistics.mean(rest):.3f} "
+      f"± {statistics.stdev(rest):.3f}")
+# --8<-- [end:rest]
+
+# --8<-- [start:early]
 stops = [r["val_losses"].index(min(r["val_losses"])) + 1 for r in base]
 early = [evaluate(r["best"], X_test, y_test)[0] for r in base]
 print(f"early stopping (baseline), lowest val loss at epoch "
@@ -138,5 +149,7 @@ if not quick:
         "every model should fit its 1,000 training images"
     assert min(statistics.mean(r["train"] - r["test"] for r in rs)
                for rs in runs.values()) > 0.1, "a large gap should remain"
+    assert statistics.mean(rest) > mean["baseline"] + 2 * noise, \
+        "the other test images should be easier for this network"
     assert statistics.mean(early) <= mean["baseline"], \
         "here stopping at the lowest val loss should not help"
