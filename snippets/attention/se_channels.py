@@ -30,7 +30,7 @@ with torch.no_grad():
     _, A = attn(tokens, tokens, tokens)  # one weight per pair of positions
 print(f"SE weights {tuple(gates.shape)}: one per channel, "
       f"sum {gates[0].sum():.2f}")
-print(f"self-attention weights {tuple(A.shape)}: one per pair of positions,"
+print(f"attention weights {tuple(A.shape)}: one per pair of positions,"
       f" row sums {A[0].sum(-1).min():.2f} to {A[0].sum(-1).max():.2f}")
 
 x2 = x.clone()
