@@ -29,7 +29,7 @@ print(f"no mask:  largest |by hand - PyTorch| = {gap:.1e}")
 # --8<-- [end:attend]
 
 # --8<-- [start:masks]
-causal = torch.ones(T, T, dtype=torch.bool, device=device).tril()  # t <= s
+causal = torch.ones(T, T, dtype=torch.bool, device=device).tril()  # s <= t
 out_c, A_c = attend(Q, K, V, causal)
 gap_c = (out_c - F.scaled_dot_product_attention(Q, K, V, is_causal=True))
 print(f"causal:   largest |by hand - PyTorch| = {gap_c.abs().max():.1e}")
