@@ -18,8 +18,8 @@ def split(z):  # (N, T, d) -> (N, h, T, d/h): each head gets d/h features
 
 W_q, W_k, W_v = mha.in_proj_weight.chunk(3)  # each (d, d), stacked q, k, v
 b_q, b_k, b_v = mha.in_proj_bias.chunk(3)
-Q, K, V = (split(x @ W.T + b) for W, b in [(W_q, b_q), (W_k, b_k),
-                                            (W_v, b_v)])  # (N, h, T, d/h)
+Q, K, V = (split(x @ W.T + b)  # each (N, h, T, d/h)
+           for W, b in [(W_q, b_q), (W_k, b_k), (W_v, b_v)])
 A = torch.softmax(Q @ K.transpose(-2, -1) / (d // h) ** 0.5, dim=-1)
 heads = (A @ V).transpose(1, 2).reshape(N, T, d)  # concatenate the heads
 out = mha.out_proj(heads)  # (N, T, d): one more linear map mixes them
