@@ -58,6 +58,26 @@ for name, part in block.named_children():
 with torch.no_grad():
     y = block(x)
 print(f"block output {tuple(y.shape)}: the same shape as its input")
+
+# PyTorch's own layer, pre-norm, with GELU and no dropout, and our weights
+ref_block = nn.TransformerEncoderLayer(d, h, 4 * d, dropout=0.0,
+                                       activation="gelu", batch_first=True,
+                                       norm_first=True).to(device)
+renames = [("ln1.", "norm1."), ("ln2.", "norm2."), ("attn.", "self_attn."),
+           ("mlp.0.", "linear1."), ("mlp.2.", "linear2.")]  # ours, its
+
+
+def pytorch_name(name):  # e.g. "mlp.0.weight" -> "linear1.weight"
+    for ours, theirs in renames:
+        if name.startswith(ours):
+            return theirs + name.removeprefix(ours)
+
+
+ref_block.load_state_dict({pytorch_name(name): value  # every name must fit
+                           for name, value in block.state_dict().items()})
+with torch.no_grad():
+    gap_block = (ref_block(x) - y).abs().max().item()
+print(f"largest |block - nn.TransformerEncoderLayer| = {gap_block:.1e}")
 # --8<-- [end:block]
 
 for p in block.attn.parameters():
@@ -68,4 +88,5 @@ with torch.no_grad():
     passed_on = (block(x) - x).abs().max().item()
 assert gap < 1e-5 and gap_A < 1e-5, "by hand should match PyTorch"
 assert n_mha == 4 * d * d + 4 * d, "W_q, W_k, W_v, W_o and their biases"
+assert gap_block < 1e-5, "our block should be PyTorch's pre-norm layer"
 assert passed_on == 0, "the residual path should pass x on unchanged"
