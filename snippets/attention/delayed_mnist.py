@@ -163,17 +163,30 @@ fig.savefig("delayed_attention.svg", metadata={"Date": None})
 # --8<-- [start:reach]
 torch.manual_seed(0)  # untrained: what the architecture alone allows
 probe = Reader().to(device).eval()
+lstm = nn.LSTM(28, 64, batch_first=True).to(device)  # lesson 15's LSTM
+with torch.no_grad():
+    lstm.bias_ih_l0[64:128], lstm.bias_hh_l0[64:128] = 1.0, 0.0  # forget
+lstm_out = nn.Linear(64, 10).to(device)
+
+
+def lstm_answer(X, P):  # lesson 15's Reader(nn.LSTM), untrained
+    H, _ = lstm(torch.cat([X, X.new_zeros(len(X), P, 28)], dim=1))
+    return lstm_out(H[:, -1])
+
+
 X = X_test[:4].clone()
 with torch.no_grad():
-    before = probe(X, 60)
+    before, before_lstm = probe(X, 60), lstm_answer(X, 60)
     X[:, 0] += 1.0  # change only row 1, 87 positions back
     reach = (probe(X, 60) - before).abs().max().item()
+    reach_lstm = (lstm_answer(X, 60) - before_lstm).abs().max().item()
     first = probe.blocks[0].weights  # (N, T, T)
 ahead = first.triu(1).abs().max().item()
-print(f"untrained: change of the answer when only row 1 changes: "
-      f"{reach:.3f}")
+print("untrained: change of the answer when only row 1 changes:")
+print(f"Transformer {reach:.1e}, LSTM {reach_lstm:.1e}")
 # --8<-- [end:reach]
 assert reach > 1e-3, "the answer should depend on a row 87 positions back"
+assert reach_lstm < reach / 100, "the LSTM's path from row 1 should fade"
 assert ahead == 0, "no position should attend to a later one"
 assert torch.allclose(first.sum(-1), first.new_ones(4, 88)), "rows sum to 1"
 if not quick:  # 20 steps on stand-in digits are too few to learn them
