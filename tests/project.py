@@ -15,7 +15,6 @@ BUILD_SCRIPT = ROOT / "scripts" / "build.py"
 INCLUDE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$', re.M)
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 HEADING = re.compile(r"^(#{1,6})\s", re.M)
-FENCE = re.compile(r"^(```|~~~)", re.M)
 
 
 def zh_pages() -> list[Path]:

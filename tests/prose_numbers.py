@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from dlcamp.facts import stem_of
+from dlcamp.facts import FENCE, stem_of
 from project import en_twin, includes, split_include
 from project import lesson_pages as zh_lesson_pages
 
@@ -57,7 +57,6 @@ NOT_PROSE = re.compile(
     r"|^[ \t]*(?:\d+[.)]|[-*+])[ \t]"      # list markers: "1. ", "- "
     r"|^[ \t]*\|?[ \t:|-]+\|[ \t:|-]*$",   # a table's separator row
     re.S | re.M)
-FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
 def front_matter(text: str) -> dict:
@@ -89,7 +88,7 @@ def prose(text: str) -> str:
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?"
                     r"(?![\w.]\d)")  # not 2.3.1 (a version), not 1,2
 UNITS = {"x", "ms", "s", "us", "µs", "ns", "M", "K", "k", "B", "GB", "MB", "KB", "MiB",
-         "GiB", "min", "h", "px", "pt", "in", "th", "st", "nd", "rd"} - {"th", "st", "nd", "rd"}
+         "GiB", "min", "h", "px", "pt", "in"}
 REFERENCE = re.compile(
     r"(?:\b(?:lessons?|sections?|chapters?|fig(?:ure)?s?\.?|tables?|eqs?\.?|equations?"
     r"|exercises?|steps? of exercise|issue|part|appendix)|第|图|表|式|练习)\s*$", re.I)
@@ -260,8 +259,6 @@ def lesson_pages() -> list[Path]:
     return sorted(p for zh in zh_lesson_pages() for p in (zh, en_twin(zh)))
 
 
-slug_of = stem_of
-
 
 def table(pages: list[Path]) -> str:
     rows = [f"{'page':22}" + "".join(f"{k:>10}" for k in KINDS)]
@@ -273,7 +270,7 @@ def table(pages: list[Path]) -> str:
 
 if __name__ == "__main__":
     wanted = sys.argv[1:]
-    pages = [p for p in lesson_pages() if not wanted or slug_of(p) in wanted]
+    pages = [p for p in lesson_pages() if not wanted or stem_of(p) in wanted]
     print(table(pages))
     for page in pages if wanted else []:
         for q in quotes(page):

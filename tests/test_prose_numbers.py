@@ -2,14 +2,12 @@
 includes, at the page's rounding; a rebuild that changes such an output fails here, naming
 the page, the sentence and the number. The rule, and what is exempt: prose_numbers.py and
 CONTRIBUTING.md ("Numbers in the prose")."""
+import re
+
 import pytest
 
 from project import ROOT
-from prose_numbers import declared, lesson_pages, number_of, outputs_of, prose, quotes, slug_of
-
-# Lessons whose pages and snippets are being rewritten (issue 22, section 1): checked again
-# once those rewrites land. Remove a lesson from this set when its pages pass.
-PENDING = set()
+from prose_numbers import declared, lesson_pages, number_of, outputs_of, prose, quotes
 
 PAGES = lesson_pages()
 FIX = ("  Fix: if it is a result, make a snippet the page includes print it (a ratio, "
@@ -30,8 +28,6 @@ def _range(number) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name.removesuffix(".md") for p in PAGES])
 def test_every_number_the_prose_quotes_is_printed(page):
-    if slug_of(page) in PENDING:
-        pytest.skip(f"{slug_of(page)}: pending (PENDING in {__file__.rsplit('/', 1)[-1]})")
     searched = ", ".join(p.relative_to(ROOT).as_posix() for p in outputs_of(page)) or "none"
     problems = [
         f"{page.relative_to(ROOT)}:{q.line}: {q.number.text!r} is not printed by any output "
@@ -69,5 +65,4 @@ def test_prose_excludes_code_math_and_link_targets():
     page = ("---\ndescription: \"d 1\"\n---\n\nLoss 0.117 after `steps = 300` and $x^2$;\n"
             "<!-- 5 -->\n```text\n--8<-- \"docs/figures/x/y.txt\"\n```\n"
             "![a](../figures/x/f2.svg) see [lesson](spiral.md#s3) 42.\n$$\n7\n$$\n")
-    import re
     assert re.findall(r"\d+(?:\.\d+)?", prose(page)) == ["0.117", "42"]

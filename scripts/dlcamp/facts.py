@@ -9,6 +9,7 @@ on GPU machines that have little more than PyTorch.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -90,6 +91,11 @@ def is_translated_figure(name: str) -> bool:
     stem = Path(name).stem
     return any(stem.endswith(f"-{lang}") for lang in LANGUAGES if lang != "en")
 
+
+# ---------------------------------------------------------------- page syntax
+
+# A line that opens or closes a fenced block (code or output) in a page, indented or not
+FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 # ---------------------------------------------------------------- data
 

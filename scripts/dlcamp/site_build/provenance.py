@@ -9,12 +9,11 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from dlcamp.facts import page_language
+from dlcamp.facts import FENCE, page_language
 from dlcamp.outputs import MANIFEST_SUFFIX, BuildError, load_manifest
 from dlcamp.site_build.printed_tables import mark_rows
 
 OUTPUT = re.compile(r'^(?P<indent>[ \t]*)--8<--\s+"docs/figures/(?P<path>[^"]+)\.txt"\s*$')
-FENCE = re.compile(r"^[ \t]*(```|~~~)")
 OPENING = re.compile(r'^(?P<indent>[ \t]*)```text(?P<title> title="[^"]*")?\s*$')
 TEXT = {
     "zh": "{device}上运行，用时 {seconds}，PyTorch {torch}，{date}",

@@ -36,14 +36,13 @@ ZH, EN = facts.LANGUAGES  # the record keeps one hash per language for each sect
 class TranslationError(Exception):
     """A bad request to `mark`: reported as one line, without a traceback."""
 HEADING = re.compile(r"^(#{2,3})\s+(.*?)\s*(?:\{#([A-Za-z][\w-]*)\})?\s*$")
-FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def sections(text: str) -> list[tuple[str, str]]:
     """(id, text) of each section; a heading without an id gets id '' (an error)."""
     found, current, lines, fenced = [], "intro", [], False
     for line in text.splitlines():
-        if FENCE.match(line):
+        if facts.FENCE.match(line):
             fenced = not fenced
         m = None if fenced else HEADING.match(line)
         if m:
